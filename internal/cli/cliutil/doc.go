@@ -1,0 +1,3 @@
+// Package cliutil holds what every landfall command shares: exit codes that
+// carry through cobra, and printing structured output as JSON or YAML.
+package cliutil

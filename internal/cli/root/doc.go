@@ -1,0 +1,2 @@
+// Package root assembles the landfall command tree.
+package root

@@ -1,0 +1,2 @@
+// Package version implements `landfall version`.
+package version

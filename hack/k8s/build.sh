@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the pinned Kubernetes control plane (kube-apiserver,
-# kube-controller-manager, kube-scheduler), etcd and KWOK from the Go module
+# kube-controller-manager, kube-scheduler), etcd, KWOK and kubectl from the Go module
 # proxy into a cache outside the checkout, and copies KWOK's stage
 # definitions out of its downloaded module. A second run with every binary
 # present returns at once.
@@ -17,7 +17,7 @@ etcd_version=$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)
 kwok_version=$(go list -m -f '{{.Version}}' sigs.k8s.io/kwok)
 dir=${LANDFALL_K8S_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/landfall/k8s/$k8s_version}
 
-bins=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+bins=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok kubectl)
 missing=()
 for b in "${bins[@]}"; do
   [ -x "$dir/$b" ] || missing+=("$b")

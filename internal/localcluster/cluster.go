@@ -3,7 +3,6 @@ package localcluster
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -384,5 +383,3 @@ type Process struct {
 
 // Version is the Kubernetes version of the control plane.
 func (c *Cluster) Version() string { return version.KubernetesVersion }
-
-var errNotReady = errors.New("not ready")

@@ -42,6 +42,15 @@ type Options struct {
 	FastStorage bool
 }
 
+// SampleUsers are the identities of a dev cluster and of the test harness:
+// a platform admin bound to cluster-admin and two tenant users in two
+// groups with no rights of their own (later pillars grant them some).
+var SampleUsers = []User{
+	{Name: "platform-admin", Groups: []string{"landfall:platform-admins"}, ClusterRole: "cluster-admin"},
+	{Name: "alice", Groups: []string{"team-a"}},
+	{Name: "bob", Groups: []string{"team-b"}},
+}
+
 // User is a test or sample identity with a client certificate.
 type User struct {
 	// Name is the user name (the certificate's CN).

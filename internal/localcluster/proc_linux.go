@@ -9,9 +9,3 @@ import "syscall"
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
-
-// sysProcAttrDetached is for a supervisor that must outlive the command
-// that starts it (`landfall dev up`): a new session, no parent-death signal.
-func sysProcAttrDetached() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: true}
-}

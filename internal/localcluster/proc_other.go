@@ -9,8 +9,3 @@ import "syscall"
 func sysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true}
 }
-
-// sysProcAttrDetached is for a supervisor that must outlive its starter.
-func sysProcAttrDetached() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: true}
-}

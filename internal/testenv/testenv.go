@@ -19,13 +19,9 @@ import (
 	"github.com/landfall-dev/landfall/internal/localcluster"
 )
 
-// Test users every Env has: a platform admin bound to cluster-admin and two
-// tenant users in two groups with no rights of their own.
-var Users = []localcluster.User{
-	{Name: "platform-admin", Groups: []string{"landfall:platform-admins"}, ClusterRole: "cluster-admin"},
-	{Name: "alice", Groups: []string{"team-a"}},
-	{Name: "bob", Groups: []string{"team-b"}},
-}
+// Users are the test users every Env has unless Options.Users is set:
+// localcluster.SampleUsers.
+var Users = localcluster.SampleUsers
 
 // Options configure the package's control plane.
 type Options struct {
@@ -165,4 +161,18 @@ func randomSuffix() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// RequireBinaries skips the test when the Kubernetes binaries are missing,
+// or fails it when the CI environment variable is set.
+func RequireBinaries(t testing.TB, withKWOK bool) localcluster.Binaries {
+	t.Helper()
+	b, err := localcluster.FindBinaries("", withKWOK)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v", err)
+		}
+		t.Skipf("%v", err)
+	}
+	return b
 }

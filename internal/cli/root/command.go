@@ -1,10 +1,16 @@
 package root
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/dev"
+	"github.com/landfall-dev/landfall/internal/cli/matrix"
 	"github.com/landfall-dev/landfall/internal/cli/version"
+	"github.com/landfall-dev/landfall/internal/posture/checks"
+	"github.com/landfall-dev/landfall/internal/threatmatrix"
 )
 
 // Command returns the root `landfall` command with every sub-command.
@@ -26,14 +32,32 @@ Start with a local control plane:
   landfall dev up
   export KUBECONFIG=$(landfall dev kubeconfig)
 
+  # The Threat Matrix, and what Landfall covers of it
+  landfall matrix --coverage
+
   # Shell completion
   source <(landfall completion bash)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Bad flags are usage errors (exit 2), as in kubectl.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cliutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath()))
+	})
 	cmd.AddCommand(
 		version.Command(),
 		dev.Command(),
+		matrix.Command(coverage),
 	)
 	return cmd
+}
+
+// coverage is what Landfall assesses today: the techniques of the manifest
+// checks.
+func coverage() threatmatrix.Coverage {
+	var ids []string
+	for _, c := range checks.All() {
+		ids = append(ids, c.Techniques...)
+	}
+	return threatmatrix.CoverageFrom(threatmatrix.SourceManifest, ids)
 }

@@ -1,0 +1,42 @@
+package threatmatrix
+
+// mitigations are the matrix mitigations in ID order. Names are the titles
+// of docs/mitigations/*.md; AttackMitigations are the "MITRE mitigation"
+// IDs those pages give.
+var mitigations = []Mitigation{
+	{ID: "MS-M9001", Name: "Multi-factor authentication", AttackMitigations: []string{"M1032"}},
+	{ID: "MS-M9002", Name: "Restrict access to the API server using IP firewall", AttackMitigations: []string{"M1035"}},
+	{ID: "MS-M9003", Name: "Adhere to least-privilege principle", AttackMitigations: []string{"M1018"}},
+	{ID: "MS-M9004", Name: "Secure CI/CD environment"},
+	{ID: "MS-M9005", Name: "Image assurance policy", AttackMitigations: []string{"M1016", "M1045"}},
+	{ID: "MS-M9005.001", Name: "Gate generated images in CI/CD pipeline", Parent: "MS-M9005", AttackMitigations: []string{"M1016", "M1045"}},
+	{ID: "MS-M9005.002", Name: "Gate images pushed to registries", Parent: "MS-M9005", AttackMitigations: []string{"M1016", "M1045"}},
+	{ID: "MS-M9005.003", Name: "Gate images deployed to Kubernetes cluster", Parent: "MS-M9005", AttackMitigations: []string{"M1016", "M1045"}},
+	{ID: "MS-M9006", Name: "Enable Just In Time access to API server"},
+	{ID: "MS-M9007", Name: "Network intrusion prevention", AttackMitigations: []string{"M1031"}},
+	{ID: "MS-M9008", Name: "Limit access to services over network", AttackMitigations: []string{"M1035"}},
+	{ID: "MS-M9009", Name: "Require strong authentication to services"},
+	{ID: "MS-M9010", Name: "Restrict exec commands on pods"},
+	{ID: "MS-M9011", Name: "Restrict container runtime using LSM", AttackMitigations: []string{"M1038", "M1040"}},
+	{ID: "MS-M9012", Name: "Remove tools from container images", AttackMitigations: []string{"M1042"}},
+	{ID: "MS-M9013", Name: "Restrict over permissive containers", AttackMitigations: []string{"M1038"}},
+	{ID: "MS-M9014", Name: "Network segmentation", AttackMitigations: []string{"M1030"}},
+	{ID: "MS-M9015", Name: "Avoid running management interface on containers", AttackMitigations: []string{"M1042"}},
+	{ID: "MS-M9016", Name: "Restrict file and directory permissions", AttackMitigations: []string{"M1022"}},
+	{ID: "MS-M9017", Name: "Ensure that pods meet defined Pod Security Standards"},
+	{ID: "MS-M9018", Name: "Restricting cloud metadata API access", AttackMitigations: []string{"M1035"}},
+	{ID: "MS-M9019", Name: "Allocate specific identities to pods"},
+	{ID: "MS-M9020", Name: "Collect logs to remote data storage", AttackMitigations: []string{"M1029"}},
+	{ID: "MS-M9021", Name: "Restrict the usage of unauthenticated APIs in the cluster"},
+	{ID: "MS-M9022", Name: "Use managed secret store", AttackMitigations: []string{"M1029"}},
+	{ID: "MS-M9023", Name: "Remove unused secrets from the cluster"},
+	{ID: "MS-M9024", Name: "Restrict access to etcd", AttackMitigations: []string{"M1035"}},
+	{ID: "MS-M9025", Name: "Disable service account auto mount"},
+	{ID: "MS-M9026", Name: "Avoid using plain text credentials"},
+	{ID: "MS-M9027", Name: "Use NodeRestriction admission controller"},
+	{ID: "MS-M9028", Name: "Use CNIs that are not prone to ARP poisoning"},
+	{ID: "MS-M9029", Name: "Set requests and limits for containers"},
+	{ID: "MS-M9030", Name: "Use cloud storage provider"},
+	{ID: "MS-M9031", Name: "Implement data backup strategy", AttackMitigations: []string{"M1053"}},
+	{ID: "MS-M9032", Name: "Avoid using web-hosted manifest for Kubelet"},
+}

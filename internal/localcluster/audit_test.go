@@ -15,8 +15,8 @@ import (
 
 // auditEvent is the part of an audit.k8s.io/v1 Event the tests look at.
 type auditEvent struct {
-	Verb      string `json:"verb"`
-	Stage     string `json:"stage"`
+	Verb      string                    `json:"verb"`
+	Stage     string                    `json:"stage"`
 	User      struct{ Username string } `json:"user"`
 	ObjectRef *struct {
 		Resource    string `json:"resource"`

@@ -14,6 +14,26 @@
 // A Registry is an explicit list of checks; NewRegistry rejects duplicate
 // IDs. There is no init-time registration.
 //
+// # Running checks
+//
+// Run checks a slice of objects held in memory with an index of all of
+// them. Scan checks a stream: Add runs the checks that do not read the index
+// at once and drops the object, keeping only a light index (RBAC objects,
+// ServiceAccounts, Services, Ingresses, NetworkPolicies, Namespaces, quotas
+// and LimitRanges whole; workloads as light copies holding labels and
+// images, see Lighten) and the objects that checks with NeedsIndex run on;
+// Finish runs those. Memory thus grows with the findings and the light index,
+// not with ConfigMaps, Secrets or pod specs. Both use every core and sort
+// findings by file, line, check, object and path, so output is
+// deterministic. Namespaces that objects use without a Namespace manifest
+// are synthesized so that namespace checks cover them.
+//
+// Workload helpers: PodTemplateOf finds the pod spec of every kind with a
+// pod template (PodSpecKinds), and PerPodSpec and PerContainer adapt
+// functions over a pod spec or one container (containers, initContainers
+// and ephemeralContainers) into a CheckFunc with full field paths such as
+// "spec.template.spec.containers[1].securityContext.privileged".
+//
 // # Findings
 //
 // Every Finding names its check, techniques, the object (apiVersion, kind,

@@ -87,6 +87,12 @@ type Object struct {
 	U *unstructured.Unstructured
 	// Source is where it was read from.
 	Source Source
+
+	// pod caches the pod template and containers that PerContainer and
+	// PerPodSpec derive from U, so that dozens of checks do not derive them
+	// again. It is filled on first use without locking: the engine checks an
+	// object on one goroutine at a time, and U must not change afterwards.
+	pod *podCache
 }
 
 // Ref returns the object's reference.

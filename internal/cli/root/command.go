@@ -8,6 +8,7 @@ import (
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/dev"
 	"github.com/landfall-dev/landfall/internal/cli/matrix"
+	"github.com/landfall-dev/landfall/internal/cli/scan"
 	"github.com/landfall-dev/landfall/internal/cli/version"
 	"github.com/landfall-dev/landfall/internal/posture/checks"
 	"github.com/landfall-dev/landfall/internal/threatmatrix"
@@ -35,6 +36,9 @@ Start with a local control plane:
   # The Threat Matrix, and what Landfall covers of it
   landfall matrix --coverage
 
+  # Scan manifests for the weaknesses of the Threat Matrix
+  landfall scan ./deploy -o matrix
+
   # Shell completion
   source <(landfall completion bash)`,
 		SilenceUsage:  true,
@@ -48,6 +52,7 @@ Start with a local control plane:
 		version.Command(),
 		dev.Command(),
 		matrix.Command(coverage),
+		scan.Command(),
 	)
 	return cmd
 }

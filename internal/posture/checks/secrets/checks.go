@@ -1,0 +1,13 @@
+package secrets
+
+import "github.com/landfall-dev/landfall/internal/posture"
+
+// Checks returns the secrets checks, sorted by ID.
+func Checks() []posture.Check {
+	return []posture.Check{
+		ConfigMapCredential,
+		EnvCredential,
+		SecretInManifest,
+		ServiceAccountTokenSecret,
+	}
+}

@@ -1,0 +1,3 @@
+// Package supplychain holds posture checks on container images: mutable
+// tags, digests, registries outside an allow-list and known cryptominers.
+package supplychain

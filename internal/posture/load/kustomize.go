@@ -1,0 +1,36 @@
+package load
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/landfall-dev/landfall/internal/posture"
+)
+
+// renderKustomize builds the kustomization in dir with kustomize's default
+// options (no plugins, no Helm inflation, load restrictions to the root).
+// Objects carry the kustomization directory as Source.File and line 0.
+func renderKustomize(dir, display string, fn func(*posture.Object) error) ([]Note, []error) {
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	resMap, err := k.Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		return nil, []error{&Error{File: display, Err: fmt.Errorf("building kustomization: %w", err)}}
+	}
+	var errs []error
+	for _, r := range resMap.Resources() {
+		m, err := r.Map()
+		if err != nil {
+			errs = append(errs, &Error{File: display, Err: fmt.Errorf("converting %s: %w", r.CurId(), err)})
+			continue
+		}
+		m, _ = normalize(m).(map[string]any)
+		obj := &posture.Object{U: &unstructured.Unstructured{Object: m}, Source: posture.Source{File: display}}
+		if err := fn(obj); err != nil {
+			return nil, append(errs, err)
+		}
+	}
+	return nil, errs
+}

@@ -49,8 +49,12 @@ lint: ## go vet, gofmt check and golangci-lint (pinned, run through go run).
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 
 .PHONY: bench-scan
-bench-scan: ## Benchmark `landfall scan` against a bare decode baseline on generated corpora.
-	$(GO) run ./hack/bench-scan
+bench-scan: ## Benchmark `landfall scan` against a bare decode baseline on 10k and 100k objects (objects/s, peak RSS).
+	$(GO) run ./hack/bench-scan -objects 10000,100000
+
+.PHONY: docs
+docs: ## Regenerate docs/checks.md from the built-in checks.
+	$(GO) run ./cmd/landfall checks -o markdown > docs/checks.md
 
 ##@ Demo
 

@@ -65,6 +65,17 @@ $kubectl -n demo get secret db -o name >/dev/null
 grep '"resource":"secrets"' "$dir/audit/audit.log" | grep '"name":"db"' | grep '"verb":"get"' | tail -1 | cut -c1-300
 echo
 
+step "landfall scan: deliberately weak manifests, keyed on the Threat Matrix"
+$landfall scan examples/weak -o matrix
+$landfall scan examples/weak --config examples/scan-exceptions.yaml -o html --out "$dir/scan-report.html"
+$landfall scan examples/weak --config examples/scan-exceptions.yaml -o sarif --out "$dir/scan-report.sarif"
+echo "HTML report: $dir/scan-report.html   SARIF: $dir/scan-report.sarif"
+set +e
+$landfall scan examples/weak --config examples/scan-exceptions.yaml --fail-on critical >/dev/null 2>&1
+rc=$?
+set -e
+echo "As a CI gate (--fail-on critical) the scan exits $rc: critical findings remain."
+
 step "Done"
 cat <<MSG
 The control plane keeps running in the background:

@@ -18,12 +18,12 @@
 //
 // Run checks a slice of objects held in memory with an index of all of
 // them. Scan checks a stream: Add runs the checks that do not read the index
-// at once and drops the object, keeping only a light index (RBAC objects,
-// ServiceAccounts, Services, Ingresses, NetworkPolicies, Namespaces, quotas
-// and LimitRanges whole; workloads as light copies holding labels and
-// images, see Lighten) and the objects that checks with NeedsIndex run on;
-// Finish runs those. Memory thus grows with the findings and the light index,
-// not with ConfigMaps, Secrets or pod specs. Both use every core and sort
+// at once and drops the object, keeping only what the checks' Lookups
+// declare they read (for example roles for binding checks, light copies of
+// workloads that look like a management interface, see Lighten) and the
+// objects that checks with Lookups run on; Finish runs those. Memory thus
+// grows with the findings and that small index, not with workloads,
+// ConfigMaps, Secrets or pod specs. Both use every core and sort
 // findings by file, line, check, object and path, so output is
 // deterministic. Namespaces that objects use without a Namespace manifest
 // are synthesized so that namespace checks cover them.

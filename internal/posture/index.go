@@ -11,17 +11,6 @@ import (
 // declares. Their Source is the first object seen in that namespace.
 const SynthesizedAnnotation = "posture.landfall.dev/synthesized"
 
-// IndexKinds are the kinds a streaming Scan keeps whole in its index: the
-// kinds that cross-object checks look up. Workload kinds with a pod template
-// are indexed as light copies (see Lighten); every other kind is not indexed
-// at all, so memory does not grow with the number of ConfigMaps, Secrets or
-// other bulk objects in a scan.
-var IndexKinds = map[string]bool{
-	"Role": true, "ClusterRole": true, "RoleBinding": true, "ClusterRoleBinding": true,
-	"ServiceAccount": true, "Service": true, "Ingress": true, "NetworkPolicy": true,
-	"Namespace": true, "ResourceQuota": true, "LimitRange": true,
-}
-
 type nsKey struct{ kind, namespace string }
 
 type nameKey struct{ kind, namespace, name string }
@@ -33,7 +22,7 @@ type MemIndex struct {
 	byKind   map[string][]*Object
 	byNS     map[nsKey][]*Object
 	byName   map[nameKey]*Object
-	nsFirst  map[string]*Object
+	nsFirst  map[string]Source
 	nsOrder  []string
 	declared map[string]bool
 }
@@ -56,7 +45,7 @@ func newMemIndex() *MemIndex {
 		byKind:   map[string][]*Object{},
 		byNS:     map[nsKey][]*Object{},
 		byName:   map[nameKey]*Object{},
-		nsFirst:  map[string]*Object{},
+		nsFirst:  map[string]Source{},
 		declared: map[string]bool{},
 	}
 }
@@ -73,14 +62,19 @@ func (x *MemIndex) add(o *Object) {
 	}
 }
 
-// noteNamespace records the namespace an object lives in.
+// noteNamespace records the namespace an object lives in, or that it
+// declares, whether or not the index keeps the object.
 func (x *MemIndex) noteNamespace(o *Object) {
+	if o.U.GetKind() == "Namespace" {
+		x.declared[o.U.GetName()] = true
+		return
+	}
 	ns := o.U.GetNamespace()
 	if ns == "" {
 		return
 	}
 	if _, ok := x.nsFirst[ns]; !ok {
-		x.nsFirst[ns] = o
+		x.nsFirst[ns] = o.Source
 		x.nsOrder = append(x.nsOrder, ns)
 	}
 }
@@ -114,7 +108,7 @@ func (x *MemIndex) synthesizeNamespaces() []*Object {
 				"annotations": map[string]any{SynthesizedAnnotation: "true"},
 			},
 		}}
-		o := &Object{U: u, Source: x.nsFirst[ns].Source}
+		o := &Object{U: u, Source: x.nsFirst[ns]}
 		x.add(o)
 		out = append(out, o)
 	}

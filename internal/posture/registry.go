@@ -63,6 +63,11 @@ func validateCheck(c Check) error {
 	case c.Run == nil:
 		return fmt.Errorf("nil Run")
 	}
+	for i, l := range c.Lookups {
+		if len(l.Kinds) == 0 {
+			return fmt.Errorf("lookups[%d]: no kinds", i)
+		}
+	}
 	for _, t := range c.Techniques {
 		if !techniqueID.MatchString(t) {
 			return fmt.Errorf("technique %q is not an MS-TA9xxx ID", t)

@@ -45,7 +45,7 @@ func newPlan(reg *Registry) *plan {
 }
 
 // checksFor returns the checks for a kind, all of them or only those with
-// the given NeedsIndex value.
+// the given NeedsIndex result.
 func (p *plan) checksFor(kind string, filter func(*Check) bool) []*Check {
 	var out []*Check
 	for _, list := range [][]*Check{p.byKind[kind], p.any} {

@@ -70,7 +70,7 @@ func TestRunSynthesizesNamespacesThatOnlyObjectsName(t *testing.T) {
 	t.Parallel()
 	nsCheck := check("ns", func(c *posture.Check) {
 		c.Kinds = []string{"Namespace"}
-		c.NeedsIndex = true
+		c.Lookups = []posture.Lookup{{Kinds: []string{"Namespace"}}}
 		c.Run = func(o *posture.Object, _ posture.Index) []posture.Violation {
 			return []posture.Violation{{Message: o.U.GetName()}}
 		}

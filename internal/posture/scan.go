@@ -9,19 +9,18 @@ import (
 // memory. Add runs the checks that do not need the index at once and then
 // drops the object; it keeps only
 //
-//   - the kinds in IndexKinds, whole, and light copies (see Lighten) of
-//     workloads, as the index for cross-object checks;
-//   - the objects that checks with NeedsIndex run on, until Finish.
+//   - the objects that the checks' Lookups ask for, whole or as light copies
+//     (see Lighten), as the index for cross-object checks;
+//   - the objects that checks with Lookups run on, until Finish.
 //
-// The trade-off: memory grows with the number of RBAC objects, Services,
-// Ingresses, NetworkPolicies, Namespaces, quotas and workloads (light), not
-// with ConfigMaps, Secrets or the size of pod specs; and a cross-object check
-// can read only what the light index keeps (workload labels, container
-// names, images and ports).
+// Memory thus grows with the number of RBAC roles and bindings, Services,
+// Ingresses, Namespaces and the workloads a Lookup keeps, not with
+// ConfigMaps, Secrets, most workloads or the size of pod specs.
 type Scan struct {
 	plan    *plan
 	opts    RunOptions
 	needIdx map[string]bool
+	lookups map[string][]Lookup
 
 	mu       sync.Mutex
 	idx      *MemIndex
@@ -31,34 +30,64 @@ type Scan struct {
 
 // NewScan starts a streaming scan with the checks of reg.
 func NewScan(reg *Registry, opts RunOptions) *Scan {
-	s := &Scan{plan: newPlan(reg), opts: opts, idx: newMemIndex(), needIdx: map[string]bool{}}
+	s := &Scan{plan: newPlan(reg), opts: opts, idx: newMemIndex(), needIdx: map[string]bool{}, lookups: map[string][]Lookup{}}
 	for _, c := range reg.checks {
-		if c.NeedsIndex {
-			for _, k := range c.Kinds {
-				s.needIdx[k] = true
+		if !c.NeedsIndex() {
+			continue
+		}
+		for _, k := range c.Kinds {
+			s.needIdx[k] = true
+		}
+		if len(c.Kinds) == 0 {
+			s.needIdx[anyKind] = true
+		}
+		for _, l := range c.Lookups {
+			for _, k := range l.Kinds {
+				s.lookups[k] = append(s.lookups[k], l)
 			}
 		}
 	}
 	return s
 }
 
+// anyKind marks, in Scan.needIdx, a check with Lookups on every kind.
+const anyKind = "*"
+
 // findingBufs holds reusable buffers for the findings of one object.
 var findingBufs = sync.Pool{New: func() any { return new([]Finding) }}
 
-func localCheck(c *Check) bool { return !c.NeedsIndex }
+func localCheck(c *Check) bool { return !c.NeedsIndex() }
 
-func indexCheck(c *Check) bool { return c.NeedsIndex }
+func indexCheck(c *Check) bool { return c.NeedsIndex() }
+
+// indexCopy returns what the index keeps of o: o itself, a light copy, or
+// nil when no Lookup asks for it.
+func (s *Scan) indexCopy(o *Object, kind string) *Object {
+	var whole, light bool
+	for _, l := range s.lookups[kind] {
+		if l.Keep != nil && !l.Keep(o) {
+			continue
+		}
+		if l.Light {
+			light = true
+		} else {
+			whole = true
+		}
+	}
+	switch {
+	case whole:
+		return o
+	case light:
+		return Lighten(o)
+	}
+	return nil
+}
 
 // Add scans one object. It is safe for concurrent use; the caller must not
 // change the object afterwards.
 func (s *Scan) Add(o *Object) {
 	kind := o.U.GetKind()
-	var light *Object
-	if !IndexKinds[kind] {
-		if _, ok := podTemplatePaths[kind]; ok {
-			light = Lighten(o)
-		}
-	}
+	keep := s.indexCopy(o, kind)
 	buf := findingBufs.Get().(*[]Finding)
 	*buf = runChecks((*buf)[:0], s.plan.checksFor(kind, localCheck), o, s.idx.readOnly(&s.mu))
 	found := slices.Clone(*buf) // exact size; the buffer is reused
@@ -68,27 +97,15 @@ func (s *Scan) Add(o *Object) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.idx.noteNamespace(o)
-	switch {
-	case IndexKinds[kind]:
-		s.idx.add(o)
-	case light != nil:
-		s.idx.add(light)
+	if keep != nil {
+		s.idx.add(keep)
 	}
-	if s.needIdx[kind] || anyNeedsIndex(s.plan.any) {
+	if s.needIdx[kind] || s.needIdx[anyKind] {
 		s.deferred = append(s.deferred, o)
 	}
 	if len(found) > 0 {
 		s.findings = append(s.findings, found)
 	}
-}
-
-func anyNeedsIndex(cs []*Check) bool {
-	for _, c := range cs {
-		if c.NeedsIndex {
-			return true
-		}
-	}
-	return false
 }
 
 // Finish runs the deferred cross-object checks and returns every finding,

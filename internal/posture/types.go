@@ -152,12 +152,28 @@ type Check struct {
 	Remediation string
 	// Run is the check's pure function.
 	Run CheckFunc
-	// NeedsIndex says that Run reads the Index. In a streaming Scan such a
-	// check runs only after every object is indexed, so the objects of its
-	// Kinds are held until Finish: give such checks narrow Kinds (RBAC,
-	// Services, Ingresses, Namespaces), never workloads or "all kinds".
-	// Checks that leave it false get an Index that may still be filling.
-	NeedsIndex bool
+	// Lookups declare what Run reads from the Index; a check without
+	// Lookups must not read it. In a streaming Scan a check with Lookups
+	// runs only after every object is seen, so the objects of its Kinds are
+	// held until Finish: give such checks narrow Kinds (RBAC, Services,
+	// Ingresses, Namespaces), never workloads or "all kinds". The index of
+	// a Scan keeps only the objects some Lookup asks for.
+	Lookups []Lookup
+}
+
+// NeedsIndex reports whether the check reads the Index.
+func (c *Check) NeedsIndex() bool { return len(c.Lookups) > 0 }
+
+// Lookup declares objects a cross-object check reads from the Index.
+type Lookup struct {
+	// Kinds are the kinds looked up.
+	Kinds []string
+	// Keep, when set, keeps only the objects it accepts (for example only
+	// workloads that look like a management interface); nil keeps all.
+	// It must be a pure function of the object.
+	Keep func(*Object) bool
+	// Light keeps light copies (see Lighten) instead of whole objects.
+	Light bool
 }
 
 // Finding is one violation of one check by one object.

@@ -5,12 +5,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/landfall-dev/landfall/internal/cli/checks"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/dev"
 	"github.com/landfall-dev/landfall/internal/cli/matrix"
 	"github.com/landfall-dev/landfall/internal/cli/scan"
 	"github.com/landfall-dev/landfall/internal/cli/version"
-	"github.com/landfall-dev/landfall/internal/posture/checks"
+	builtin "github.com/landfall-dev/landfall/internal/posture/checks"
 	"github.com/landfall-dev/landfall/internal/threatmatrix"
 )
 
@@ -53,6 +54,7 @@ Start with a local control plane:
 		dev.Command(),
 		matrix.Command(coverage),
 		scan.Command(),
+		checks.Command(),
 	)
 	return cmd
 }
@@ -61,7 +63,7 @@ Start with a local control plane:
 // checks.
 func coverage() threatmatrix.Coverage {
 	var ids []string
-	for _, c := range checks.All() {
+	for _, c := range builtin.All() {
 		ids = append(ids, c.Techniques...)
 	}
 	return threatmatrix.CoverageFrom(threatmatrix.SourceManifest, ids)

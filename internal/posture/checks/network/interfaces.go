@@ -43,6 +43,19 @@ var sensitiveInterfaces = []struct{ fragment, name string }{
 	{"tiller", "Helm Tiller"},
 }
 
+// serviceLookups are what the Service check reads from the index: light
+// copies of the workloads that look like a management interface (no other
+// workload can change its verdict).
+var serviceLookups = []posture.Lookup{{
+	Kinds: posture.PodSpecKinds,
+	Keep:  func(o *posture.Object) bool { _, _, ok := identifyObject(o); return ok },
+	Light: true,
+}}
+
+// ingressLookups are what the Ingress check reads: the Services it routes
+// to, and what the Service check reads about them.
+var ingressLookups = append([]posture.Lookup{{Kinds: []string{"Service"}}}, serviceLookups...)
+
 // labelKeys are the labels whose values name an application.
 var labelKeys = []string{"app", "app.kubernetes.io/name", "app.kubernetes.io/component", "k8s-app", "component", "name"}
 

@@ -15,7 +15,7 @@ var NamespaceWithoutNetworkPolicy = posture.Check{
 	Severity:   posture.SeverityMedium,
 	Techniques: []string{"MS-TA9031", "MS-TA9034"},
 	Kinds:      []string{"Namespace"},
-	NeedsIndex: true,
+	Lookups:    []posture.Lookup{{Kinds: []string{"NetworkPolicy"}}},
 	Description: "Flags namespaces (declared, or used by scanned objects) that have no " +
 		"NetworkPolicy in the scan. Their pods accept traffic from every pod in the cluster, " +
 		"so an attacker in any pod can map and reach them. kube-system, kube-public and " +

@@ -14,7 +14,7 @@ var SensitiveInterfaceIngress = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9005"},
 	Kinds:      []string{"Ingress"},
-	NeedsIndex: true,
+	Lookups:    ingressLookups,
 	Description: "Flags Ingress backends whose Service fronts a known management interface " +
 		"(Kubernetes dashboard, Argo, Jenkins, Kubeflow, NiFi, Grafana, Prometheus, Kibana and " +
 		"others), judged by the Service and the workloads it selects.",

@@ -14,7 +14,7 @@ var SensitiveInterfaceService = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9005"},
 	Kinds:      []string{"Service"},
-	NeedsIndex: true,
+	Lookups:    serviceLookups,
 	Description: "Flags LoadBalancer and NodePort Services (and Services with externalIPs) that " +
 		"front a known management interface such as the Kubernetes dashboard, Argo CD or " +
 		"Workflows, Jenkins, Kubeflow, NiFi, Grafana, Prometheus or Kibana, judged by the " +

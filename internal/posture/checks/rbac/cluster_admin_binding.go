@@ -14,7 +14,7 @@ var ClusterAdminBinding = posture.Check{
 	Severity:   posture.SeverityCritical,
 	Techniques: []string{"MS-TA9019"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags RoleBindings and ClusterRoleBindings to cluster-admin or to a role with a " +
 		"rule granting every verb on every resource. Its subjects own the cluster (or the " +
 		"namespace) outright.",

@@ -14,7 +14,7 @@ var CoreDNSConfigMapWrite = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9035"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings that grant update or patch on ConfigMaps in kube-system (a " +
 		"ClusterRoleBinding, or a RoleBinding in kube-system), unless resourceNames excludes " +
 		"coredns. Whoever edits the coredns ConfigMap can redirect cluster DNS names.",

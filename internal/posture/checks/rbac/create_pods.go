@@ -9,7 +9,7 @@ var CreateWorkloads = posture.Check{
 	Severity:   posture.SeverityLow,
 	Techniques: []string{"MS-TA9008", "MS-TA9012"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings to a service account whose role grants create on pods, " +
 		"deployments, daemonsets, statefulsets, jobs or cronjobs. A stolen token of that " +
 		"account can start new or backdoor containers, which run with any service account " +

@@ -11,7 +11,7 @@ var DeleteEvents = posture.Check{
 	Severity:   posture.SeverityMedium,
 	Techniques: []string{"MS-TA9022"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants delete or deletecollection on events (core or " +
 		"events.k8s.io), or update and patch, which can rewrite them. Deleting or rewriting " +
 		"events hides an attacker's activity from operators.",

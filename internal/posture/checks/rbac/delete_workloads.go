@@ -11,7 +11,7 @@ var DeleteWorkloads = posture.Check{
 	Severity:   posture.SeverityMedium,
 	Techniques: []string{"MS-TA9038"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants delete or deletecollection on workloads, " +
 		"PersistentVolumeClaims or PersistentVolumes. An attacker with the subject's identity " +
 		"can destroy data and applications.",

@@ -11,7 +11,7 @@ var EscalationVerbs = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9019"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants escalate or bind on roles, or impersonate on " +
 		"users, groups or service accounts. Each lets the subject gain permissions it does not " +
 		"hold, up to cluster-admin.",

@@ -11,7 +11,7 @@ var NodesProxy = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9030"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants get or create on nodes/proxy. The subject " +
 		"reaches every kubelet's API through the API server and can run commands in any pod " +
 		"on the node, bypassing pods/exec authorization and audit.",

@@ -9,7 +9,7 @@ var PodExec = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9006", "MS-TA9041"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants create or get on pods/exec or pods/attach, " +
 		"or patch or update on pods/ephemeralcontainers (which lets the subject add a debug " +
 		"container and exec into it). The subject can run commands in, and copy data out " +

@@ -11,6 +11,10 @@ import (
 // bindingKinds are the kinds binding checks run on.
 var bindingKinds = []string{"ClusterRoleBinding", "RoleBinding"}
 
+// roleLookups are what binding checks read from the index: the roles that
+// roleRefs name, and ClusterRoles that aggregation rules select.
+var roleLookups = []posture.Lookup{{Kinds: roleKinds}}
+
 // roleKinds are the kinds role checks run on.
 var roleKinds = []string{"ClusterRole", "Role"}
 

@@ -9,7 +9,7 @@ var SecretsRead = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9025"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants get, list or watch on secrets. list and watch " +
 		"return every secret's value in scope, including service-account tokens of more " +
 		"privileged accounts.",

@@ -13,7 +13,7 @@ var TokenCreate = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9016"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants create on serviceaccounts/token (the " +
 		"TokenRequest API) for any account, or create on secrets (a Secret of type " +
 		"kubernetes.io/service-account-token is filled with a non-expiring token). The " +

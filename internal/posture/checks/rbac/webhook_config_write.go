@@ -9,7 +9,7 @@ var WebhookConfigWrite = posture.Check{
 	Severity:   posture.SeverityHigh,
 	Techniques: []string{"MS-TA9015"},
 	Kinds:      bindingKinds,
-	NeedsIndex: true,
+	Lookups:    roleLookups,
 	Description: "Flags bindings whose role grants create, update or patch on mutating or " +
 		"validating webhook configurations, or delete on validating ones. The subject can " +
 		"register a malicious admission controller that sees and changes every object, " +

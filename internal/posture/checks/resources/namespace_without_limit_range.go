@@ -10,7 +10,7 @@ var NamespaceWithoutLimitRange = posture.Check{
 	Severity:   posture.SeverityLow,
 	Techniques: []string{"MS-TA9040"},
 	Kinds:      []string{"Namespace"},
-	NeedsIndex: true,
+	Lookups:    []posture.Lookup{{Kinds: []string{"LimitRange"}}},
 	Description: "Flags namespaces (declared, or used by scanned objects) with no LimitRange in " +
 		"the scan, or only LimitRanges that set no default container limits, so containers " +
 		"that omit limits get none. System namespaces are passed over.",

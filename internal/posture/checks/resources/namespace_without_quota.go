@@ -12,7 +12,7 @@ var NamespaceWithoutQuota = posture.Check{
 	Severity:   posture.SeverityLow,
 	Techniques: []string{"MS-TA9039", "MS-TA9040"},
 	Kinds:      []string{"Namespace"},
-	NeedsIndex: true,
+	Lookups:    []posture.Lookup{{Kinds: []string{"ResourceQuota"}}},
 	Description: "Flags namespaces (declared, or used by scanned objects) with no ResourceQuota " +
 		"in the scan. Nothing caps how much CPU, memory and how many objects a compromised " +
 		"account can create there. System namespaces are passed over.",

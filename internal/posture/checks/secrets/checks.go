@@ -7,6 +7,7 @@ func Checks() []posture.Check {
 	return []posture.Check{
 		ConfigMapCredential,
 		EnvCredential,
+		RegistryCredentials,
 		SecretInManifest,
 		ServiceAccountTokenSecret,
 	}

@@ -7,6 +7,7 @@ func Checks() []posture.Check {
 	return []posture.Check{
 		AppArmorMissing,
 		CloudCredentialMount,
+		CloudWorkloadIdentity,
 		RuntimeSocketMount,
 		SSHPort,
 		DangerousCapabilities,

@@ -43,7 +43,7 @@ type refPage struct {
 func referenceDocs(t *testing.T) string {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(referenceDir, "index.md")); err != nil {
-		t.Skipf("Threat Matrix reference pages not found at %s (shared/ is checked out next to the repository in CI): %v", referenceDir, err)
+		t.Skipf("Threat Matrix reference pages not found at %s (the cross-check runs only where ../shared sits next to the checkout): %v", referenceDir, err)
 	}
 	return referenceDir
 }

@@ -2,6 +2,8 @@ package load
 
 import (
 	"fmt"
+	"path"
+	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -12,12 +14,21 @@ import (
 
 // renderKustomize builds the kustomization in dir with kustomize's default
 // options (no plugins, no Helm inflation, load restrictions to the root).
-// Objects carry the kustomization directory as Source.File and line 0.
+// Objects carry the kustomization file (for example
+// "base/kustomization.yaml") as Source.File and line 0: rendered objects do
+// not map to lines of the resource files.
 func renderKustomize(dir, display string, fn func(*posture.Object) error) ([]Note, []error) {
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	resMap, err := k.Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
 		return nil, []error{&Error{File: display, Err: fmt.Errorf("building kustomization: %w", err)}}
+	}
+	file := display
+	for _, name := range kustomizationFiles {
+		if isFile(filepath.Join(dir, name)) {
+			file = path.Join(filepath.ToSlash(display), name)
+			break
+		}
 	}
 	var errs []error
 	for _, r := range resMap.Resources() {
@@ -27,7 +38,7 @@ func renderKustomize(dir, display string, fn func(*posture.Object) error) ([]Not
 			continue
 		}
 		m, _ = normalize(m).(map[string]any)
-		obj := &posture.Object{U: &unstructured.Unstructured{Object: m}, Source: posture.Source{File: display}}
+		obj := &posture.Object{U: &unstructured.Unstructured{Object: m}, Source: posture.Source{File: file}}
 		if err := fn(obj); err != nil {
 			return nil, append(errs, err)
 		}

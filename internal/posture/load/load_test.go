@@ -124,7 +124,7 @@ func TestWalkInputs(t *testing.T) {
 		"a kustomize directory is built": {
 			roots: []string{"testdata/kustomize"},
 			opts:  load.Options{Root: "testdata"},
-			want:  []string{"Deployment/prod-api@kustomize:0"},
+			want:  []string{"Deployment/prod-api@kustomize/kustomization.yaml:0"},
 		},
 		"a broken values file is an error that names it": {
 			roots:    []string{"testdata/chart"},

@@ -71,7 +71,7 @@ resource, each with a reason and an optional expiry.`,
   # A self-contained HTML report
   landfall scan -o html --out report.html ./deploy`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return o.run(cmd.Context(), d, streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout()}, args)
+			return o.run(cmd.Context(), d, streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout(), err: cmd.ErrOrStderr()}, args)
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
@@ -85,6 +85,8 @@ resource, each with a reason and an optional expiry.`,
 type streams struct {
 	in  io.Reader
 	out io.Writer
+	// err gets the progress line when it is a terminal; may be nil.
+	err io.Writer
 }
 
 // run scans the paths and writes the report.
@@ -119,11 +121,15 @@ func (o *options) run(ctx context.Context, d deps, std streams, paths []string) 
 	matcher := exception.NewMatcher(cfg, exception.Options{Now: d.now(), NoAnnotations: o.noAnnotationExceptions})
 	scan := posture.NewScan(reg, posture.RunOptions{})
 	var objects atomic.Int64
+	prog := startProgress(std.err, &objects)
 	loaded := loadObjects(ctx, paths, loadOptions{Root: root, Stdin: std.in, Values: o.values, Set: o.set}, func(obj *posture.Object) {
 		objects.Add(1)
 		matcher.Observe(obj)
 		scan.Add(obj)
 	})
+
+	findings := scan.Finish()
+	prog.stop()
 
 	r := &report.Report{
 		Root:       root,
@@ -136,7 +142,6 @@ func (o *options) run(ctx context.Context, d deps, std streams, paths []string) 
 	for _, c := range reg.All() {
 		r.Checks = append(r.Checks, report.CheckInfoOf(c))
 	}
-	findings := scan.Finish()
 	r.Findings = findings[:0] // filtered in place: findings can be many
 	for _, f := range findings {
 		if by, ok := matcher.Match(&f); ok {

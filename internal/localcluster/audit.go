@@ -1,5 +1,14 @@
 package localcluster
 
+// auditPolicy returns Options.AuditPolicy, or the built-in policy when it
+// is empty.
+func (o *Options) auditPolicy() []byte {
+	if len(o.AuditPolicy) > 0 {
+		return o.AuditPolicy
+	}
+	return []byte(auditPolicy)
+}
+
 // auditPolicy records what the Threat Matrix needs to see in the audit log
 // while leaving out the noise of health checks and of the control plane's
 // own reads. Rules match in order; the first match wins.

@@ -159,7 +159,7 @@ func (c *Cluster) prepare() error {
 			return err
 		}
 	}
-	if err := writeFileAtomic(c.path("audit/policy.yaml"), []byte(auditPolicy), 0o600); err != nil {
+	if err := writeFileAtomic(c.path("audit/policy.yaml"), c.opts.auditPolicy(), 0o600); err != nil {
 		return err
 	}
 	if c.opts.AuditWebhook != nil {
@@ -186,7 +186,7 @@ func (c *Cluster) allocatePorts() error {
 	pick := func(want int) (int, error) {
 		if want > 0 {
 			if l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(want))); err == nil {
-				l.Close()
+				_ = l.Close()
 				return want, nil
 			}
 		}

@@ -51,7 +51,7 @@ func (c *Cluster) startEtcd(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("health: %s", resp.Status)
 		}
@@ -204,7 +204,7 @@ func healthz(port int) func(context.Context) error {
 		if err != nil {
 			return err
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("healthz: %s", resp.Status)
 		}
@@ -252,7 +252,7 @@ func waitFor(ctx context.Context, subject *component, watch []*component, check 
 		case <-ctx.Done():
 			return &ComponentError{
 				Component: subject.name,
-				Err:       fmt.Errorf("not ready: %w (last check: %v)", ctx.Err(), last),
+				Err:       fmt.Errorf("not ready: %w (last check: %w)", ctx.Err(), last),
 				LogPath:   subject.logPath,
 				LogTail:   tailFile(subject.logPath, 20),
 			}

@@ -30,6 +30,10 @@ type Options struct {
 	Users []User
 	// AuditWebhook, when set, also sends audit events to a webhook.
 	AuditWebhook *AuditWebhook
+	// AuditPolicy, when set, is the audit policy (audit.k8s.io/v1 YAML)
+	// used instead of the built-in one, for example the policy that
+	// `landfall detect policy` prints.
+	AuditPolicy []byte
 	// APIServerArgs are extra kube-apiserver flags ("--name=value"), added
 	// after Landfall's own, so they win.
 	APIServerArgs []string

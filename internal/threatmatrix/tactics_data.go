@@ -13,7 +13,7 @@ const (
 	// TacticDefenseEvasion is the Defense Evasion column.
 	TacticDefenseEvasion = "defense-evasion"
 	// TacticCredentialAccess is the Credential Access column.
-	TacticCredentialAccess = "credential-access"
+	TacticCredentialAccess = "credential-access" //nolint:gosec // G101: a tactic ID, not a credential
 	// TacticDiscovery is the Discovery column.
 	TacticDiscovery = "discovery"
 	// TacticLateralMovement is the Lateral Movement column.

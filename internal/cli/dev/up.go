@@ -124,8 +124,8 @@ func (o *upOptions) runBackground(ctx context.Context, out io.Writer) error {
 	deadline := time.After(o.wait + 10*time.Second)
 	for {
 		select {
-		case <-exited:
-			return fmt.Errorf("the local control plane did not start:\n%s", lastLines(logPath, 25))
+		case err := <-exited:
+			return fmt.Errorf("the local control plane did not start (%w):\n%s", err, lastLines(logPath, 25))
 		case <-ctx.Done():
 			_ = child.Process.Signal(syscall.SIGTERM)
 			return fmt.Errorf("interrupted; stopping the local control plane: %w", ctx.Err())

@@ -58,9 +58,9 @@ func TestCoverage_RowsCompareNowWithPossible(t *testing.T) {
 		id   string
 		want string
 	}{
-		"a manifest check on a directly visible technique is yes":    {id: "MS-TA9018", want: "Privilege Escalation yes could could"},
+		"a manifest check on a directly visible technique is yes":    {id: "MS-TA9018", want: "Privilege Escalation yes could could"}, //nolint:dupword // three columns
 		"manifest coverage of a precondition is marked as such":      {id: "MS-TA9006", want: "Execution yes (pre) could (pre) yes"},
-		"an unassessed technique shows what each source could do":    {id: "MS-TA9019", want: "Privilege Escalation could could could"},
+		"an unassessed technique shows what each source could do":    {id: "MS-TA9019", want: "Privilege Escalation could could could"}, //nolint:dupword // three columns
 		"a technique no source sees needs a sensor":                  {id: "MS-TA9021", want: "- - - needs runtime/node/cloud sensor"},
 		"a technique with only preconditions says so":                {id: "MS-TA9007", want: "precondition only; needs runtime/node/cloud sensor"},
 		"a technique under three tactics lists them in matrix order": {id: "MS-TA9013", want: "Persistence, Privilege Escalation, Lateral Movement yes"},

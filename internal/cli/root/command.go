@@ -47,7 +47,7 @@ Start with a local control plane:
 	}
 	// Bad flags are usage errors (exit 2), as in kubectl.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return cliutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath()))
+		return cliutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())) //nolint:staticcheck // ST1005: kubectl's hint line, printed last
 	})
 	cmd.AddCommand(
 		version.Command(),

@@ -17,11 +17,11 @@ import (
 // Objects carry the kustomization file (for example
 // "base/kustomization.yaml") as Source.File and line 0: rendered objects do
 // not map to lines of the resource files.
-func renderKustomize(dir, display string, fn func(*posture.Object) error) ([]Note, []error) {
+func renderKustomize(dir, display string, fn func(*posture.Object) error) []error {
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	resMap, err := k.Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
-		return nil, []error{&Error{File: display, Err: fmt.Errorf("building kustomization: %w", err)}}
+		return []error{&Error{File: display, Err: fmt.Errorf("building kustomization: %w", err)}}
 	}
 	file := display
 	for _, name := range kustomizationFiles {
@@ -40,8 +40,8 @@ func renderKustomize(dir, display string, fn func(*posture.Object) error) ([]Not
 		m, _ = normalize(m).(map[string]any)
 		obj := &posture.Object{U: &unstructured.Unstructured{Object: m}, Source: posture.Source{File: file}}
 		if err := fn(obj); err != nil {
-			return nil, append(errs, err)
+			return append(errs, err)
 		}
 	}
-	return nil, errs
+	return errs
 }

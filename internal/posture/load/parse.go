@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -264,6 +265,9 @@ func normalize(v any) any {
 	case int:
 		return int64(t)
 	case uint64:
+		if t > math.MaxInt64 {
+			return float64(t)
+		}
 		return int64(t)
 	case json.Number:
 		if i, err := t.Int64(); err == nil {

@@ -258,7 +258,7 @@ func (w *walker) run(ctx context.Context, j job) {
 	case jobHelm:
 		w.report(renderHelm(j.path, j.display, w.opts.Helm, fn))
 	case jobKustomize:
-		w.report(renderKustomize(j.path, j.display, fn))
+		w.report(nil, renderKustomize(j.path, j.display, fn))
 	}
 }
 

@@ -32,6 +32,16 @@ build: ## Build bin/landfall.
 k8s: ## Build etcd, kube-apiserver, kube-controller-manager, kube-scheduler, KWOK and kubectl from source into $LANDFALL_K8S_DIR (once; later runs take seconds).
 	hack/k8s/build.sh
 
+##@ Code generation
+
+.PHONY: generate
+generate: ## Regenerate deep-copy code, CRDs (config/crd/bases) and the manager ClusterRole (controller-gen via go run).
+	hack/generate.sh
+
+.PHONY: verify-generated
+verify-generated: ## Fail when generated files are stale.
+	LANDFALL_VERIFY_GENERATED=1 $(GO) test ./api/... -run TestCRDs -count=1
+
 ##@ Test
 
 .PHONY: test
@@ -51,6 +61,10 @@ lint: ## go vet, gofmt check and golangci-lint (pinned, run through go run).
 .PHONY: bench-scan
 bench-scan: ## Benchmark `landfall scan` against a bare decode baseline on 10k and 100k objects (objects/s, peak RSS).
 	$(GO) run ./hack/bench-scan -objects 10000,100000
+
+.PHONY: bench-detect
+bench-detect: ## Benchmark `landfall detect` against a bare audit-event decode on 1,000,000 generated events (events/s, peak RSS).
+	$(GO) run ./hack/bench-detect
 
 .PHONY: docs
 docs: ## Regenerate docs/checks.md from the built-in checks.

@@ -76,6 +76,32 @@ rc=$?
 set -e
 echo "As a CI gate (--fail-on critical) the scan exits $rc: critical findings remain."
 
+step "landfall detect: act out attacks, then find them in the API server's audit log"
+$kubectl create clusterrolebinding demo-backdoor --clusterrole=cluster-admin --user=alice >/dev/null
+$kubectl delete clusterrolebinding demo-backdoor >/dev/null
+$kubectl -n demo delete events --all >/dev/null
+$kubectl --kubeconfig "$($landfall dev kubeconfig --dir "$dir" --user platform-admin)" get secrets -A >/dev/null
+$kubectl -n demo exec deploy/web -- sh -c id >/dev/null 2>&1 || true   # no kubelet answers; the attempt is audited
+sleep 2
+$landfall detect --min-severity medium "$dir/audit/audit.log"
+echo "(the minimal audit policy that feeds every rule: landfall detect policy)"
+
+step "landfall plan: which cluster topology suits a typical mid-size company (examples/plan/typical.yaml)"
+$landfall plan examples/plan/typical.yaml | sed -n '1,14p'
+echo "(full reasoning: landfall plan examples/plan/typical.yaml; -o markdown|json)"
+
+step "Fleet registry: install the CRDs, run the manager, register this cluster, watch it go Ready"
+$landfall manager install
+$landfall manager --metrics-bind-address 0 --health-probe-bind-address 0 >"$dir/logs/landfall-manager.log" 2>&1 &
+manager=$!
+trap 'kill $manager 2>/dev/null || true' EXIT
+$landfall cluster add local --in-cluster --env dev,staging,prod --region local --zones zone-a,zone-b,zone-c
+$kubectl wait --for=condition=Ready clusters.landfall.dev/local --timeout=60s >/dev/null
+$landfall cluster list
+echo "Topology drift of this fleet against the plan:"
+$landfall plan examples/plan/typical.yaml --check || true
+kill $manager 2>/dev/null || true
+
 step "Done"
 cat <<MSG
 The control plane keeps running in the background:

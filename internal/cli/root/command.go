@@ -7,10 +7,15 @@ import (
 
 	"github.com/landfall-dev/landfall/internal/cli/checks"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cluster"
+	detectcmd "github.com/landfall-dev/landfall/internal/cli/detect"
 	"github.com/landfall-dev/landfall/internal/cli/dev"
+	"github.com/landfall-dev/landfall/internal/cli/manager"
 	"github.com/landfall-dev/landfall/internal/cli/matrix"
+	"github.com/landfall-dev/landfall/internal/cli/plan"
 	"github.com/landfall-dev/landfall/internal/cli/scan"
 	"github.com/landfall-dev/landfall/internal/cli/version"
+	detectrules "github.com/landfall-dev/landfall/internal/detect/rules"
 	builtin "github.com/landfall-dev/landfall/internal/posture/checks"
 	"github.com/landfall-dev/landfall/internal/threatmatrix"
 )
@@ -37,8 +42,14 @@ Start with a local control plane:
   # The Threat Matrix, and what Landfall covers of it
   landfall matrix --coverage
 
+  # Which cluster topology suits your organisation
+  landfall plan examples/plan/typical.yaml
+
   # Scan manifests for the weaknesses of the Threat Matrix
   landfall scan ./deploy -o matrix
+
+  # Detect attacks in the API server's audit log
+  landfall detect --min-severity medium /var/log/kubernetes/audit.log
 
   # Shell completion
   source <(landfall completion bash)`,
@@ -54,17 +65,27 @@ Start with a local control plane:
 		dev.Command(),
 		matrix.Command(coverage),
 		scan.Command(),
+		detectcmd.Command(),
 		checks.Command(),
+		plan.Command(),
+		cluster.Command(),
+		manager.Command(),
 	)
 	return cmd
 }
 
 // coverage is what Landfall assesses today: the techniques of the manifest
-// checks.
+// checks and of the audit-log detection rules.
 func coverage() threatmatrix.Coverage {
-	var ids []string
+	var manifest, audit []string
 	for _, c := range builtin.All() {
-		ids = append(ids, c.Techniques...)
+		manifest = append(manifest, c.Techniques...)
 	}
-	return threatmatrix.CoverageFrom(threatmatrix.SourceManifest, ids)
+	for _, r := range detectrules.All() {
+		audit = append(audit, r.Techniques...)
+	}
+	return threatmatrix.Merge(
+		threatmatrix.CoverageFrom(threatmatrix.SourceManifest, manifest),
+		threatmatrix.CoverageFrom(threatmatrix.SourceAuditLog, audit),
+	)
 }

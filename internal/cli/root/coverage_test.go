@@ -27,3 +27,18 @@ func TestManifestChecksCoverEveryTechniqueManifestsCanShow(t *testing.T) {
 		}
 	}
 }
+
+// The detection rules cover every technique that the catalog says an
+// audit log can show (directly or as a precondition).
+func TestDetectRulesCoverEveryTechniqueAuditLogsCanShow(t *testing.T) {
+	t.Parallel()
+	cov := coverage()
+	for _, tech := range threatmatrix.Techniques() {
+		if tech.Retired {
+			continue
+		}
+		if tech.Assessment.AuditLog != threatmatrix.EvidenceNone && !cov.Has(tech.ID, threatmatrix.SourceAuditLog) {
+			t.Errorf("%s %s: an audit log can show it, but no detection rule assesses it", tech.ID, tech.Name)
+		}
+	}
+}

@@ -1,0 +1,24 @@
+// Command bench-tenancy measures how fast the tenancy manager turns Spaces
+// into ready namespaces, against the API server's own floor.
+//
+// It starts a fresh local control plane (no nodes, etcd without fsync),
+// installs the CRDs, RBAC, webhooks and baseline template as a platform
+// admin, and runs the manager in a child process (this binary re-executed
+// with LANDFALL_BENCH_MANAGER=1) under its own least-privilege
+// ServiceAccount, so its peak RSS (VmHWM) is the manager's alone. It then:
+//
+//  1. creates -spaces Spaces of one account with the baseline template
+//     and times until all are Ready;
+//  2. counts reconciles (controller_runtime_reconcile_total, scraped from
+//     the manager's metrics endpoint) over -idle seconds once all are
+//     Ready: the target is none;
+//  3. stops the manager, removes the webhook configurations and times a
+//     plain client server-side applying the same objects (namespace,
+//     template objects, RoleBinding per space): the floor.
+//
+// Targets: within 1.5x of the floor, no idle reconciles, RSS under 200 MB
+// at 1,000 spaces.
+//
+//	go run ./hack/bench-tenancy                 # 1,000 spaces
+//	go run ./hack/bench-tenancy -spaces 100 -idle 10s
+package main

@@ -1,0 +1,408 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/controller"
+	"github.com/landfall-dev/landfall/internal/localcluster"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+	"github.com/landfall-dev/landfall/internal/webhook"
+	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
+)
+
+// Environment of the manager child process.
+const (
+	envManager = "LANDFALL_BENCH_MANAGER"
+	envHost    = "LANDFALL_BENCH_HOST"
+	envCAFile  = "LANDFALL_BENCH_CA_FILE"
+	envToken   = "LANDFALL_BENCH_TOKEN"
+	envPort    = "LANDFALL_BENCH_WEBHOOK_PORT"
+	envCertDir = "LANDFALL_BENCH_CERT_DIR"
+	envMetrics = "LANDFALL_BENCH_METRICS"
+	envQPS     = "LANDFALL_BENCH_QPS"
+)
+
+// qps is the client rate of the manager and of the floor's client alike.
+const qps = 500
+
+func main() {
+	ctrl.SetLogger(logr.Discard())
+	var err error
+	if os.Getenv(envManager) != "" {
+		err = runManager()
+	} else {
+		err = run()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	spaces  int
+	workers int
+	idle    time.Duration
+}
+
+func run() error {
+	var o options
+	flag.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
+	flag.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
+	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	fmt.Printf("starting a local control plane (no nodes, fast storage)...\n")
+	cluster, err := localcluster.Start(ctx, localcluster.Options{Nodes: 0, FastStorage: true})
+	if err != nil {
+		return fmt.Errorf("starting local control plane: %w", err)
+	}
+	defer func() { _ = cluster.Stop() }()
+	admin := cluster.AdminConfig()
+	admin.QPS, admin.Burst = qps, 2*qps
+	metricsAddr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	m, err := webhooktest.New(ctx, webhooktest.Options{Admin: admin, MetricsAddr: metricsAddr})
+	if err != nil {
+		return err
+	}
+	c, err := client.New(admin, client.Options{Scheme: webhooktest.Scheme()})
+	if err != nil {
+		return fmt.Errorf("creating client: %w", err)
+	}
+
+	child, err := startChild(ctx, m, cluster.CAFile(), metricsAddr)
+	if err != nil {
+		return err
+	}
+	defer child.stop()
+	if err := m.WaitServing(ctx); err != nil {
+		return err
+	}
+	account, err := webhooktest.CreateAccount(ctx, c, "bench", "bench-tenants")
+	if err != nil {
+		return err
+	}
+
+	fmt.Printf("creating %d spaces through the manager (%d workers)...\n", o.spaces, o.workers)
+	start := time.Now()
+	err = parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
+		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("space-%05d", i)}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
+		if err := c.Create(ctx, s); err != nil {
+			return fmt.Errorf("creating space %s: %w", s.Name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := waitAllReady(ctx, c, o.spaces); err != nil {
+		return err
+	}
+	managerTime := time.Since(start)
+	fmt.Printf("  all %d spaces Ready in %s\n", o.spaces, managerTime.Round(time.Millisecond))
+
+	before, err := reconciles(ctx, metricsAddr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("counting reconciles over %s idle...\n", o.idle)
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("waiting idle: %w", ctx.Err())
+	case <-time.After(o.idle):
+	}
+	after, err := reconciles(ctx, metricsAddr)
+	if err != nil {
+		return err
+	}
+	rss, err := peakRSS(child.cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	idle := map[string]float64{}
+	var idleTotal float64
+	for k, v := range after {
+		if d := v - before[k]; d > 0 {
+			idle[k], idleTotal = d, idleTotal+d
+		}
+	}
+	child.stop()
+
+	fmt.Printf("applying the same objects with a plain client (the floor)...\n")
+	v, mw := webhook.Configurations(webhook.URLClientConfig(m.URL(), nil))
+	for _, obj := range []client.Object{v, mw} {
+		if err := c.Delete(ctx, obj); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("removing webhook configuration: %w", err)
+		}
+	}
+	floorTime, err := floor(ctx, c, account, o)
+	if err != nil {
+		return err
+	}
+
+	ratio := managerTime.Seconds() / floorTime.Seconds()
+	fmt.Printf("\nspaces                     %d (baseline template: 5 objects + RoleBinding each)\n", o.spaces)
+	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", managerTime.Round(time.Millisecond), float64(o.spaces)/managerTime.Seconds())
+	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", floorTime.Round(time.Millisecond), float64(o.spaces)/floorTime.Seconds())
+	fmt.Printf("ratio manager/floor        %.2fx (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
+	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
+	fmt.Printf("reconciles over %s idle   %.0f (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
+	for k, v := range idle {
+		fmt.Printf("  %s: %.0f\n", k, v)
+	}
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}
+
+// floor server-side applies, per space, what the manager makes: the
+// namespace with its labels, the rendered template objects and the
+// RoleBinding, with the same parallelism and client rate.
+func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, o options) (time.Duration, error) {
+	tpl := tenancy.Baseline()
+	start := time.Now()
+	err := parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
+		name := fmt.Sprintf("floor-%05d", i)
+		rendered, err := tenancy.Render(tpl, nil, tenancy.Scope{Space: name, Account: account.Name})
+		if err != nil {
+			return fmt.Errorf("rendering: %w", err)
+		}
+		labels := tenancy.NamespaceLabels(account, name, []*tenancy.Rendered{rendered})
+		owner := client.FieldOwner("bench-floor")
+		if err := c.Apply(ctx, corev1ac.Namespace(name).WithLabels(labels), owner, client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying namespace %s: %w", name, err)
+		}
+		for _, u := range rendered.Objects {
+			u.SetNamespace(name)
+			if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), owner, client.ForceOwnership); err != nil {
+				return fmt.Errorf("applying %s %s/%s: %w", u.GetKind(), name, u.GetName(), err)
+			}
+		}
+		rb := rbacv1ac.RoleBinding(controller.SpaceRoleBindingName, name).
+			WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(account.GetSpaceClusterRole())).
+			WithSubjects(rbacv1ac.Subject().WithKind(rbacv1.GroupKind).WithAPIGroup(rbacv1.GroupName).WithName("bench-tenants"))
+		if err := c.Apply(ctx, rb, owner, client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying role binding in %s: %w", name, err)
+		}
+		return nil
+	})
+	return time.Since(start), err
+}
+
+// parallel runs fn for 0..n-1 on workers goroutines; the first error
+// stops it.
+func parallel(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, workers) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}
+
+// waitAllReady polls until n Spaces are Ready.
+func waitAllReady(ctx context.Context, c client.Client, n int) error {
+	last := time.Now()
+	for {
+		var list landfallv1alpha1.SpaceList
+		if err := c.List(ctx, &list); err != nil {
+			return fmt.Errorf("listing spaces: %w", err)
+		}
+		ready := 0
+		for i := range list.Items {
+			if meta.IsStatusConditionTrue(list.Items[i].Status.Conditions, landfallv1alpha1.ReadyCondition) {
+				ready++
+			}
+		}
+		if ready >= n {
+			return nil
+		}
+		if time.Since(last) > 10*time.Second {
+			fmt.Printf("  %d/%d Ready\n", ready, n)
+			last = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for spaces: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// reconciles scrapes controller_runtime_reconcile_total per controller
+// and result.
+func reconciles(ctx context.Context, addr string) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
+	if err != nil {
+		return nil, fmt.Errorf("building metrics request: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("scraping metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	return parseReconciles(resp.Body)
+}
+
+// parseReconciles reads the controller_runtime_reconcile_total samples of
+// a Prometheus text exposition.
+func parseReconciles(r io.Reader) (map[string]float64, error) {
+	out := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "controller_runtime_reconcile_total{") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			return nil, fmt.Errorf("parsing %q: %w", line, err)
+		}
+		out[line[len("controller_runtime_reconcile_total"):i]] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading metrics: %w", err)
+	}
+	return out, nil
+}
+
+// peakRSS returns a process's VmHWM in bytes.
+func peakRSS(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, fmt.Errorf("reading manager status: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("parsing %q: %w", line, err)
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}
+
+type childProcess struct {
+	cmd  *exec.Cmd
+	once sync.Once
+}
+
+// startChild re-executes this binary as the manager, as the manager's
+// ServiceAccount.
+func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr string) (*childProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding own executable: %w", err)
+	}
+	cfg := m.Config()
+	cmd := exec.CommandContext(ctx, self) //nolint:gosec // re-executes this very binary
+	cmd.Env = append(os.Environ(),
+		envManager+"=1", envHost+"="+cfg.Host, envCAFile+"="+caFile, envToken+"="+cfg.BearerToken,
+		envPort+"="+strconv.Itoa(m.Port()), envCertDir+"="+m.CertDir(), envMetrics+"="+metricsAddr, envQPS+"="+strconv.Itoa(qps))
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting manager process: %w", err)
+	}
+	return &childProcess{cmd: cmd}, nil
+}
+
+// stop ends the manager process and waits for it.
+func (c *childProcess) stop() {
+	c.once.Do(func() {
+		_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		_ = c.cmd.Wait()
+	})
+}
+
+// runManager is the child: the tenancy manager until SIGTERM.
+func runManager() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	port, err := strconv.Atoi(os.Getenv(envPort))
+	if err != nil {
+		return fmt.Errorf("parsing %s: %w", envPort, err)
+	}
+	q, err := strconv.Atoi(os.Getenv(envQPS))
+	if err != nil {
+		return fmt.Errorf("parsing %s: %w", envQPS, err)
+	}
+	cfg := &rest.Config{
+		Host: os.Getenv(envHost), BearerToken: os.Getenv(envToken),
+		TLSClientConfig: rest.TLSClientConfig{CAFile: os.Getenv(envCAFile)},
+		QPS:             float32(q), Burst: 2 * q,
+	}
+	mgr, err := webhooktest.NewControllerManager(cfg, port, os.Getenv(envCertDir), os.Getenv(envMetrics), 4)
+	if err != nil {
+		return err
+	}
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("running manager: %w", err)
+	}
+	return nil
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}

@@ -1,0 +1,225 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// Command returns `landfall account` with its sub-commands.
+func Command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "account",
+		Short: "Manage tenant accounts: who may create spaces, and what every space gets",
+		Example: `  landfall account create team-a --group team-a --limit 5 --prefix team-a- --template baseline
+  landfall account list
+  landfall account describe team-a`,
+		Args: cobra.NoArgs,
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.AddCommand(createCommand(), listCommand(), describeCommand())
+	return cmd
+}
+
+// createFlags are the flags of `account create`.
+type createFlags struct {
+	users, groups, serviceAccounts, templates []string
+	limit                                     int32
+	prefix, clusterRole                       string
+}
+
+// build turns the flags into an Account.
+func (f *createFlags) build(name string) (*landfallv1alpha1.Account, error) {
+	a := &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	for _, u := range f.users {
+		a.Spec.Subjects = append(a.Spec.Subjects, rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: u})
+	}
+	for _, g := range f.groups {
+		a.Spec.Subjects = append(a.Spec.Subjects, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: g})
+	}
+	for _, sa := range f.serviceAccounts {
+		ns, n, ok := strings.Cut(sa, "/")
+		if !ok || ns == "" || n == "" {
+			return nil, cliutil.UsageError(fmt.Errorf("--service-account %q: want NAMESPACE/NAME", sa))
+		}
+		a.Spec.Subjects = append(a.Spec.Subjects, rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: n})
+	}
+	if len(a.Spec.Subjects) == 0 {
+		return nil, cliutil.UsageError(fmt.Errorf("give at least one --user, --group or --service-account"))
+	}
+	if f.limit > 0 {
+		a.Spec.Space.Limit = &f.limit
+	}
+	a.Spec.Space.NamePrefix = f.prefix
+	a.Spec.Space.ClusterRole = f.clusterRole
+	for _, t := range f.templates {
+		a.Spec.Space.Templates = append(a.Spec.Space.Templates, landfallv1alpha1.TemplateReference{Name: t})
+	}
+	return a, nil
+}
+
+func createCommand() *cobra.Command {
+	var kube kubeOptions
+	f := &createFlags{}
+	cmd := &cobra.Command{
+		Use:   "create NAME",
+		Short: "Create an account",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := f.build(args[0])
+			if err != nil {
+				return err
+			}
+			c, err := kube.client()
+			if err != nil {
+				return err
+			}
+			if err := c.Create(cmd.Context(), a); err != nil {
+				return fmt.Errorf("creating account %s: %w", a.Name, err)
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "account/%s created\n", a.Name)
+			return err
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringSliceVar(&f.users, "user", nil, "user subject (repeatable)")
+	fs.StringSliceVar(&f.groups, "group", nil, "group subject (repeatable)")
+	fs.StringSliceVar(&f.serviceAccounts, "service-account", nil, "service account subject NAMESPACE/NAME (repeatable)")
+	fs.Int32Var(&f.limit, "limit", 0, "maximum number of spaces (0: no limit)")
+	fs.StringVar(&f.prefix, "prefix", "", "prefix every space name must start with")
+	fs.StringVar(&f.clusterRole, "cluster-role", "", "ClusterRole bound in each space (default "+landfallv1alpha1.DefaultSpaceClusterRole+")")
+	fs.StringSliceVar(&f.templates, "template", []string{tenancy.BaselineTemplateName}, "mandatory template (repeatable)")
+	kube.bind(fs)
+	return cmd
+}
+
+func listCommand() *cobra.Command {
+	var kube kubeOptions
+	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List accounts",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := kube.client()
+			if err != nil {
+				return err
+			}
+			var list landfallv1alpha1.AccountList
+			if err := c.List(cmd.Context(), &list); err != nil {
+				return fmt.Errorf("listing accounts: %w", err)
+			}
+			if f := output.String(); f != cliutil.OutputText {
+				return cliutil.PrintStructured(cmd.OutOrStdout(), f, &list)
+			}
+			return printList(cmd.OutOrStdout(), list.Items)
+		},
+	}
+	output.Bind(cmd)
+	kube.bind(cmd.Flags())
+	return cmd
+}
+
+func printList(out io.Writer, items []landfallv1alpha1.Account) error {
+	if len(items) == 0 {
+		_, err := fmt.Fprintln(out, "No accounts (see `landfall account create`).")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSUBJECTS\tSPACES\tLIMIT\tREADY")
+	for _, a := range items {
+		limit := "-"
+		if a.Spec.Space.Limit != nil {
+			limit = fmt.Sprint(*a.Spec.Space.Limit)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", a.Name, subjects(a.Spec.Subjects), a.Status.SpaceCount, limit, ready(a.Status.Conditions))
+	}
+	return tw.Flush()
+}
+
+func describeCommand() *cobra.Command {
+	var kube kubeOptions
+	cmd := &cobra.Command{
+		Use:   "describe NAME",
+		Short: "Show an account, its spaces and its quota",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDescribe(cmd.Context(), cmd.OutOrStdout(), &kube, args[0])
+		},
+	}
+	kube.bind(cmd.Flags())
+	return cmd
+}
+
+func runDescribe(ctx context.Context, out io.Writer, kube *kubeOptions, name string) error {
+	c, err := kube.client()
+	if err != nil {
+		return err
+	}
+	a := &landfallv1alpha1.Account{}
+	if err := c.Get(ctx, client.ObjectKey{Name: name}, a); err != nil {
+		return fmt.Errorf("reading account %s: %w", name, err)
+	}
+	fmt.Fprintf(out, "Name:          %s\n", a.Name)
+	fmt.Fprintf(out, "Subjects:      %s\n", subjects(a.Spec.Subjects))
+	fmt.Fprintf(out, "Space role:    %s\n", a.GetSpaceClusterRole())
+	if a.Spec.Space.Limit != nil {
+		fmt.Fprintf(out, "Space limit:   %d\n", *a.Spec.Space.Limit)
+	}
+	if a.Spec.Space.NamePrefix != "" {
+		fmt.Fprintf(out, "Name prefix:   %s\n", a.Spec.Space.NamePrefix)
+	}
+	var tpls []string
+	for _, t := range a.Spec.Space.Templates {
+		tpls = append(tpls, t.Name)
+	}
+	fmt.Fprintf(out, "Templates:     %s\n", strings.Join(tpls, ", "))
+	fmt.Fprintf(out, "Spaces:        %s\n", strings.Join(a.Status.Spaces, ", "))
+	fmt.Fprintf(out, "Ready:         %s\n", ready(a.Status.Conditions))
+	var quotas landfallv1alpha1.AccountQuotaList
+	if err := c.List(ctx, &quotas); err == nil {
+		for _, q := range quotas.Items {
+			if q.Spec.Account != a.Name {
+				continue
+			}
+			fmt.Fprintf(out, "Quota %s:\n", q.Name)
+			for res, hard := range q.Spec.Quota.Hard {
+				used := q.Status.Used[res]
+				fmt.Fprintf(out, "  %-24s %s / %s\n", res, used.String(), hard.String())
+			}
+		}
+	}
+	return nil
+}
+
+func subjects(s []rbacv1.Subject) string {
+	var parts []string
+	for _, sub := range s {
+		n := sub.Name
+		if sub.Kind == rbacv1.ServiceAccountKind {
+			n = sub.Namespace + "/" + sub.Name
+		}
+		parts = append(parts, strings.ToLower(sub.Kind)+":"+n)
+	}
+	return strings.Join(parts, ",")
+}
+
+func ready(conds []metav1.Condition) string {
+	if c := meta.FindStatusCondition(conds, landfallv1alpha1.ReadyCondition); c != nil {
+		return string(c.Status)
+	}
+	return "Unknown"
+}

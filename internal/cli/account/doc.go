@@ -1,0 +1,3 @@
+// Package account implements `landfall account create|list|describe`, for
+// platform admins.
+package account

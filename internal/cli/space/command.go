@@ -1,0 +1,125 @@
+package space
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/spaces"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// Command returns `landfall space` with its sub-commands.
+func Command() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "space",
+		Short: "Create, list and delete spaces (namespaces owned by an account)",
+		Long: `A space is a namespace owned by an account. Landfall creates the namespace,
+applies the account's mandatory templates (quota, limits, network policies,
+Pod Security), and only then gives the account's subjects access.`,
+		Example: `  landfall space create team-a-web --account team-a
+  landfall space list
+  landfall space delete team-a-web`,
+		Args: cobra.NoArgs,
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.AddCommand(createCommand(), listCommand(), deleteCommand())
+	return cmd
+}
+
+func createCommand() *cobra.Command {
+	var kube kubeOptions
+	var account string
+	var templates []string
+	cmd := &cobra.Command{
+		Use:   "create NAME --account ACCOUNT",
+		Short: "Create a space for an account you belong to",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if account == "" {
+				return cliutil.UsageError(fmt.Errorf("--account is required"))
+			}
+			return runCreate(cmd.Context(), cmd.OutOrStdout(), &kube, args[0], account, templates)
+		},
+	}
+	cmd.Flags().StringVar(&account, "account", "", "account that owns the space")
+	cmd.Flags().StringSliceVar(&templates, "template", nil, "extra template to apply (repeatable)")
+	kube.bind(cmd.Flags())
+	return cmd
+}
+
+func runCreate(ctx context.Context, out io.Writer, kube *kubeOptions, name, account string, templates []string) error {
+	c, _, err := kube.clients()
+	if err != nil {
+		return err
+	}
+	s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account}}
+	for _, t := range templates {
+		s.Spec.Templates = append(s.Spec.Templates, landfallv1alpha1.TemplateReference{Name: t})
+	}
+	if err := c.Create(ctx, s); err != nil {
+		return fmt.Errorf("creating space %s: %w", name, err)
+	}
+	_, err = fmt.Fprintf(out, "space/%s created for account %s; access is granted once its templates are ready (landfall spaces)\n", name, account)
+	return err
+}
+
+func listCommand() *cobra.Command {
+	var kube kubeOptions
+	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the spaces you can see",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, cfg, err := kube.clients()
+			if err != nil {
+				return err
+			}
+			cs, dyn, err := typed(cfg)
+			if err != nil {
+				return err
+			}
+			list, err := tenancy.MySpaces(cmd.Context(), cs, dyn)
+			if err != nil {
+				return err
+			}
+			if f := output.String(); f != cliutil.OutputText {
+				return cliutil.PrintStructured(cmd.OutOrStdout(), f, list)
+			}
+			return spaces.Print(cmd.OutOrStdout(), list)
+		},
+	}
+	output.Bind(cmd)
+	kube.bind(cmd.Flags())
+	return cmd
+}
+
+func deleteCommand() *cobra.Command {
+	var kube kubeOptions
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Delete a space and its namespace",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, _, err := kube.clients()
+			if err != nil {
+				return err
+			}
+			s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: args[0]}}
+			if err := c.Delete(cmd.Context(), s); err != nil {
+				return fmt.Errorf("deleting space %s: %w", args[0], err)
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "space/%s deleted (its namespace is being deleted)\n", args[0])
+			return err
+		},
+	}
+	kube.bind(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,76 @@
+package spaces
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// Command returns `landfall spaces`.
+func Command() *cobra.Command {
+	var kube kubeOptions
+	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
+	cmd := &cobra.Command{
+		Use:   "spaces",
+		Short: "List my spaces: the namespaces of the accounts I belong to",
+		Long: `List the spaces of the accounts you belong to, with your own credentials.
+Tenants cannot list namespaces without seeing everyone's; Landfall grants
+each account's subjects get on their Spaces by name, and this command finds
+those names through a SelfSubjectRulesReview.`,
+		Example: `  landfall spaces
+  landfall spaces -o yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	output.Bind(cmd)
+	kube.bind(cmd.Flags())
+	return cmd
+}
+
+func run(ctx context.Context, out io.Writer, kube *kubeOptions, format string) error {
+	_, cfg, err := kube.clients()
+	if err != nil {
+		return err
+	}
+	cs, dyn, err := typed(cfg)
+	if err != nil {
+		return err
+	}
+	list, err := tenancy.MySpaces(ctx, cs, dyn)
+	if err != nil {
+		return err
+	}
+	if format != cliutil.OutputText {
+		return cliutil.PrintStructured(out, format, list)
+	}
+	return Print(out, list)
+}
+
+// Print writes spaces as a table.
+func Print(out io.Writer, list []landfallv1alpha1.Space) error {
+	if len(list) == 0 {
+		_, err := fmt.Fprintln(out, "No spaces (create one with `landfall space create NAME --account ACCOUNT`).")
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tACCOUNT\tREADY\tSTATUS")
+	for _, s := range list {
+		ready, msg := "Unknown", ""
+		if c := meta.FindStatusCondition(s.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil {
+			ready, msg = string(c.Status), c.Message
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Spec.Account, ready, msg)
+	}
+	return tw.Flush()
+}

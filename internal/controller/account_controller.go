@@ -1,0 +1,182 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// AccountRoleName returns the name of the ClusterRole and
+// ClusterRoleBinding that let an account's subjects read their Account and
+// Spaces, create Spaces and delete their own.
+func AccountRoleName(account string) string { return "landfall-account-" + account }
+
+// RBAC of the account reconciler. The sensitive verbs, and why:
+//
+//   - clusterroles and clusterrolebindings create, patch: the per-account
+//     role (get its Account, create Spaces, get and delete its Spaces by
+//     name, read Templates) and its binding to the subjects. The API
+//     server only accepts a role whose rights the manager holds itself
+//     (RBAC escalation check), which is why the manager holds create on
+//     spaces and get on accounts and templates; no escalate is needed.
+//     Account deletion removes both by garbage collection (owner
+//     references), so there is no delete. get is for EnsureSpaceRoles.
+//
+// +kubebuilder:rbac:groups=landfall.dev,resources=accounts,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=landfall.dev,resources=accounts/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=landfall.dev,resources=accounts/finalizers,verbs=update
+// +kubebuilder:rbac:groups=landfall.dev,resources=accountquotas,verbs=get;list;watch
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles;clusterrolebindings,verbs=get;create;patch
+
+// AccountReconciler keeps an account's status (its spaces) and its
+// per-account RBAC current: a ClusterRole granting get on the Account and
+// get/delete on its Spaces by name, plus create on Spaces (the admission
+// webhook checks the account), bound to the subjects. Deleting an Account
+// deletes its spaces, and so their namespaces, first (finalizer).
+type AccountReconciler struct {
+	// Client reads (cached) and writes objects.
+	client.Client
+}
+
+// Reconcile brings one Account up to date and patches its status once.
+func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	obj := &landfallv1alpha1.Account{}
+	if err := r.Get(ctx, req.NamespacedName, obj); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !obj.DeletionTimestamp.IsZero() {
+		return r.reconcileDelete(ctx, obj)
+	}
+	if !controllerutil.ContainsFinalizer(obj, tenancy.AccountFinalizer) {
+		patch := client.MergeFrom(obj.DeepCopy())
+		controllerutil.AddFinalizer(obj, tenancy.AccountFinalizer)
+		if err := r.Patch(ctx, obj, patch); err != nil {
+			return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
+		}
+	}
+	base := obj.DeepCopy()
+	defer func() {
+		result, retErr = r.finalizeStatus(ctx, base, obj, retErr)
+	}()
+	return ctrl.Result{}, r.reconcile(ctx, obj)
+}
+
+// reconcile records the spaces and applies the account's RBAC.
+func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1.Account) error {
+	spaces, err := r.spaces(ctx, obj.Name)
+	if err != nil {
+		return err
+	}
+	obj.Status.Spaces = spaces
+	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+	return r.reconcileRBAC(ctx, obj, spaces)
+}
+
+// spaces returns the sorted names of the account's spaces.
+func (r *AccountReconciler) spaces(ctx context.Context, account string) ([]string, error) {
+	var list landfallv1alpha1.SpaceList
+	if err := r.List(ctx, &list, client.MatchingFields{spaceAccountIndex: account}); err != nil {
+		return nil, fmt.Errorf("listing spaces of account %s: %w", account, err)
+	}
+	names := make([]string, 0, len(list.Items))
+	for _, s := range list.Items {
+		names = append(names, s.Name)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// reconcileRBAC applies the per-account ClusterRole and its binding, both
+// owned by the Account. Rules naming resources are only added when there
+// are names: an empty resourceNames would grant every object.
+func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) error {
+	name := AccountRoleName(obj.Name)
+	owner := metav1ac.OwnerReference().WithAPIVersion(landfallv1alpha1.GroupVersion.String()).
+		WithKind(landfallv1alpha1.AccountKind).WithName(obj.Name).WithUID(obj.UID).WithController(true)
+	labels := map[string]string{tenancy.LabelAccount: obj.Name}
+	group := landfallv1alpha1.Group
+	role := rbacv1ac.ClusterRole(name).WithLabels(labels).WithOwnerReferences(owner).WithRules(
+		rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("accounts").WithVerbs("get").WithResourceNames(obj.Name),
+		rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("spaces").WithVerbs("create"),
+		rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("templates").WithVerbs("get", "list", "watch"),
+	)
+	if len(spaces) > 0 {
+		role = role.WithRules(rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("spaces").WithVerbs("get", "delete").WithResourceNames(spaces...))
+	}
+	if err := r.Apply(ctx, role, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
+		return fmt.Errorf("applying cluster role %s: %w", name, err)
+	}
+	binding := rbacv1ac.ClusterRoleBinding(name).WithLabels(labels).WithOwnerReferences(owner).
+		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(name))
+	for _, s := range obj.Spec.Subjects {
+		sub := rbacv1ac.Subject().WithKind(s.Kind).WithName(s.Name)
+		if s.Kind != rbacv1.ServiceAccountKind {
+			sub = sub.WithAPIGroup(rbacv1.GroupName)
+		}
+		if s.Namespace != "" {
+			sub = sub.WithNamespace(s.Namespace)
+		}
+		binding = binding.WithSubjects(sub)
+	}
+	if err := r.Apply(ctx, binding, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
+		return fmt.Errorf("applying cluster role binding %s: %w", name, err)
+	}
+	return nil
+}
+
+// reconcileDelete deletes every space of the account and removes the
+// finalizer once none is left. The Space finalizer deletes each
+// namespace, so no namespace is orphaned, also across manager restarts.
+func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1alpha1.Account) (ctrl.Result, error) {
+	if !controllerutil.ContainsFinalizer(obj, tenancy.AccountFinalizer) {
+		return ctrl.Result{}, nil
+	}
+	var list landfallv1alpha1.SpaceList
+	if err := r.List(ctx, &list, client.MatchingFields{spaceAccountIndex: obj.Name}); err != nil {
+		return ctrl.Result{}, fmt.Errorf("listing spaces of account %s: %w", obj.Name, err)
+	}
+	if len(list.Items) > 0 {
+		for i := range list.Items {
+			s := &list.Items[i]
+			if s.DeletionTimestamp.IsZero() {
+				if err := r.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
+					return ctrl.Result{}, fmt.Errorf("deleting space %s: %w", s.Name, err)
+				}
+			}
+		}
+		ctrl.LoggerFrom(ctx).Info("waiting for account spaces to be deleted", "spaces", len(list.Items))
+		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
+	}
+	patch := client.MergeFrom(obj.DeepCopy())
+	controllerutil.RemoveFinalizer(obj, tenancy.AccountFinalizer)
+	if err := r.Patch(ctx, obj, patch); client.IgnoreNotFound(err) != nil {
+		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
+	}
+	return ctrl.Result{}, nil
+}
+
+// finalizeStatus summarises the outcome and patches the status once.
+func (r *AccountReconciler) finalizeStatus(ctx context.Context, base, obj *landfallv1alpha1.Account, err error) (ctrl.Result, error) {
+	result, retErr := summarizeTenancy(tenancyStatus{&obj.Status.Conditions, &obj.Status.ObservedGeneration, obj.Generation}, err,
+		landfallv1alpha1.AccountReadyReason, fmt.Sprintf("%d space(s)", len(obj.Status.Spaces)), 5*time.Second)
+	if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil {
+		if apierrors.IsNotFound(perr) {
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, errors.Join(retErr, fmt.Errorf("patching status: %w", perr))
+	}
+	return result, retErr
+}

@@ -1,0 +1,268 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// Names of the tenancy controllers, their loggers and events.
+const (
+	SpaceControllerName            = "landfall-space"
+	AccountControllerName          = "landfall-account"
+	TemplateInstanceControllerName = "landfall-templateinstance"
+	AccountQuotaControllerName     = "landfall-accountquota"
+)
+
+// Field indexes of the tenancy controllers.
+const (
+	spaceAccountIndex        = "spec.account"
+	quotaAccountIndex        = "spec.account"
+	instanceTemplateIndex    = "spec.template"
+	aggregateToSpaceAdminKey = "landfall.dev/aggregate-to-space-admin"
+)
+
+// TenancyOptions are the setup knobs of the tenancy controllers.
+type TenancyOptions struct {
+	// MaxConcurrentReconciles bounds parallel reconciles per controller.
+	MaxConcurrentReconciles int
+}
+
+// SetupTenancy registers the Account, Space, TemplateInstance and
+// AccountQuota reconcilers, their field indexes, and a runnable that
+// creates the default space ClusterRoles when absent.
+func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
+	ctx := context.Background()
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &landfallv1alpha1.Space{}, spaceAccountIndex, func(o client.Object) []string {
+		return []string{o.(*landfallv1alpha1.Space).Spec.Account}
+	}); err != nil {
+		return fmt.Errorf("indexing spaces by account: %w", err)
+	}
+	if err := idx.IndexField(ctx, &landfallv1alpha1.AccountQuota{}, quotaAccountIndex, func(o client.Object) []string {
+		return []string{o.(*landfallv1alpha1.AccountQuota).Spec.Account}
+	}); err != nil {
+		return fmt.Errorf("indexing account quotas by account: %w", err)
+	}
+	if err := idx.IndexField(ctx, &landfallv1alpha1.TemplateInstance{}, instanceTemplateIndex, func(o client.Object) []string {
+		return []string{o.(*landfallv1alpha1.TemplateInstance).Spec.Template}
+	}); err != nil {
+		return fmt.Errorf("indexing template instances by template: %w", err)
+	}
+	copts := controller.Options{MaxConcurrentReconciles: max(1, opts.MaxConcurrentReconciles)}
+	c := mgr.GetClient()
+
+	spaceOf := func(_ context.Context, o client.Object) []reconcile.Request {
+		if o.GetNamespace() != "" {
+			return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.GetNamespace()}}}
+		}
+		if s := o.GetLabels()[tenancy.LabelSpace]; s != "" {
+			return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: s}}}
+		}
+		return nil
+	}
+	spacesOfAccount := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list landfallv1alpha1.SpaceList
+		if err := c.List(ctx, &list, client.MatchingFields{spaceAccountIndex: o.GetName()}); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, s := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: s.Name}})
+		}
+		return out
+	}
+	instancesOfTemplate := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var list landfallv1alpha1.TemplateInstanceList
+		if err := c.List(ctx, &list, client.MatchingFields{instanceTemplateIndex: o.GetName()}); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, ti := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ti.Namespace, Name: ti.Name}})
+		}
+		return out
+	}
+	spacesOfTemplate := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var out []reconcile.Request
+		for _, req := range instancesOfTemplate(ctx, o) {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: req.Namespace}})
+		}
+		return out
+	}
+	hasLabel := func(key string) predicate.Predicate {
+		return predicate.NewPredicateFuncs(func(o client.Object) bool { _, ok := o.GetLabels()[key]; return ok })
+	}
+
+	space := &SpaceReconciler{Client: c}
+	if err := ctrl.NewControllerManagedBy(mgr).Named(SpaceControllerName).
+		For(&landfallv1alpha1.Space{}).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelSpace))).
+		Watches(&landfallv1alpha1.TemplateInstance{}, handler.EnqueueRequestsFromMapFunc(spaceOf)).
+		WatchesMetadata(&rbacv1.RoleBinding{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelAccount))).
+		Watches(&landfallv1alpha1.Account{}, handler.EnqueueRequestsFromMapFunc(spacesOfAccount)).
+		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(spacesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(copts).Complete(space); err != nil {
+		return fmt.Errorf("setting up space reconciler: %w", err)
+	}
+
+	instance := &TemplateInstanceReconciler{Client: c, APIReader: mgr.GetAPIReader()}
+	owned := func(_ context.Context, o client.Object) []reconcile.Request {
+		if t := o.GetLabels()[tenancy.LabelTemplate]; t != "" {
+			return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: t}}}
+		}
+		return nil
+	}
+	drift := builder.WithPredicates(hasLabel(tenancy.LabelTemplate), predicate.Or[client.Object](
+		predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{}))
+	b := ctrl.NewControllerManagedBy(mgr).Named(TemplateInstanceControllerName).
+		For(&landfallv1alpha1.TemplateInstance{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(instancesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{}))
+	for _, kind := range []client.Object{&corev1.ResourceQuota{}, &corev1.LimitRange{}, &networkingv1.NetworkPolicy{}} {
+		b = b.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(owned), drift)
+	}
+	if err := b.WithOptions(copts).Complete(instance); err != nil {
+		return fmt.Errorf("setting up template instance reconciler: %w", err)
+	}
+
+	account := &AccountReconciler{Client: c}
+	accountOfSpace := func(_ context.Context, o client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.(*landfallv1alpha1.Space).Spec.Account}}}
+	}
+	if err := ctrl.NewControllerManagedBy(mgr).Named(AccountControllerName).
+		For(&landfallv1alpha1.Account{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
+		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(accountOfSpace), builder.WithPredicates(createDeletePredicate())).
+		WithOptions(copts).Complete(account); err != nil {
+		return fmt.Errorf("setting up account reconciler: %w", err)
+	}
+
+	quota := &AccountQuotaReconciler{Client: c, APIReader: mgr.GetAPIReader(), RESTMapper: mgr.GetRESTMapper()}
+	quotasOfNamespace := func(ctx context.Context, o client.Object) []reconcile.Request {
+		ns := o.GetNamespace()
+		if ns == "" {
+			ns = o.GetName()
+		}
+		var s landfallv1alpha1.Space
+		if err := c.Get(ctx, types.NamespacedName{Name: ns}, &s); err != nil {
+			return nil
+		}
+		var list landfallv1alpha1.AccountQuotaList
+		if err := c.List(ctx, &list, client.MatchingFields{quotaAccountIndex: s.Spec.Account}); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, q := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: q.Name}})
+		}
+		return out
+	}
+	if err := ctrl.NewControllerManagedBy(mgr).Named(AccountQuotaControllerName).
+		For(&landfallv1alpha1.AccountQuota{}, builder.WithPredicates(ledgerChangedPredicate())).
+		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
+		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
+		WithOptions(copts).Complete(quota); err != nil {
+		return fmt.Errorf("setting up account quota reconciler: %w", err)
+	}
+
+	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+		// Uncached, so the manager never caches every ClusterRole.
+		c, err := client.New(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
+		if err != nil {
+			return fmt.Errorf("creating client: %w", err)
+		}
+		return EnsureSpaceRoles(ctx, c)
+	})); err != nil {
+		return fmt.Errorf("adding space role runnable: %w", err)
+	}
+	return nil
+}
+
+// createDeletePredicate passes creates and deletes only.
+func createDeletePredicate() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}
+}
+
+// deletionPredicate passes updates that start a deletion.
+func deletionPredicate() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return e.ObjectOld.GetDeletionTimestamp().IsZero() && !e.ObjectNew.GetDeletionTimestamp().IsZero()
+	}}
+}
+
+// ledgerChangedPredicate passes spec changes and ledger changes (a
+// reservation made at admission must be settled even if its create
+// failed).
+func ledgerChangedPredicate() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		o, ok1 := e.ObjectOld.(*landfallv1alpha1.AccountQuota)
+		n, ok2 := e.ObjectNew.(*landfallv1alpha1.AccountQuota)
+		if !ok1 || !ok2 {
+			return true
+		}
+		return o.Generation != n.Generation || len(o.Status.Reservations) < len(n.Status.Reservations)
+	}}
+}
+
+// SpaceRoles returns the default ClusterRoles of spaces: landfall-space-admin
+// aggregates the built-in admin role and every role labelled
+// landfall.dev/aggregate-to-space-admin, such as
+// landfall-space-admin-namespace, which lets the subjects get and delete
+// the space's own namespace (a RoleBinding in a namespace covers that
+// namespace object only).
+func SpaceRoles() []*rbacv1.ClusterRole {
+	return []*rbacv1.ClusterRole{
+		{
+			ObjectMeta: metav1.ObjectMeta{Name: landfallv1alpha1.DefaultSpaceClusterRole},
+			AggregationRule: &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{
+				{MatchLabels: map[string]string{"rbac.authorization.k8s.io/aggregate-to-admin": "true"}},
+				{MatchLabels: map[string]string{aggregateToSpaceAdminKey: "true"}},
+			}},
+		},
+		{
+			ObjectMeta: metav1.ObjectMeta{Name: landfallv1alpha1.DefaultSpaceClusterRole + "-namespace", Labels: map[string]string{aggregateToSpaceAdminKey: "true"}},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "delete"}}},
+		},
+	}
+}
+
+// EnsureSpaceRoles creates the default space ClusterRoles when absent and
+// leaves existing ones as the platform team made them. It reads before it
+// creates: creating an aggregated role takes escalate, which the manager's
+// own role does not hold, so under least privilege the roles come from
+// config/rbac/space_admin_role.yaml and this only checks they are there.
+func EnsureSpaceRoles(ctx context.Context, c client.Client) error {
+	for _, role := range SpaceRoles() {
+		err := c.Get(ctx, client.ObjectKeyFromObject(role), &rbacv1.ClusterRole{})
+		if err == nil {
+			continue
+		}
+		if !apierrors.IsNotFound(err) {
+			return fmt.Errorf("reading cluster role %s: %w", role.Name, err)
+		}
+		if err := c.Create(ctx, role); err != nil && !apierrors.IsAlreadyExists(err) {
+			if apierrors.IsForbidden(err) {
+				return fmt.Errorf("creating cluster role %s (apply config/rbac/space_admin_role.yaml as a platform admin): %w", role.Name, err)
+			}
+			return fmt.Errorf("creating cluster role %s: %w", role.Name, err)
+		}
+	}
+	return nil
+}

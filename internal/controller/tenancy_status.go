@@ -1,0 +1,58 @@
+package controller
+
+import (
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+// tenancyStatus points at the status fields every tenancy Kind shares.
+type tenancyStatus struct {
+	conditions *[]metav1.Condition
+	observed   *int64
+	generation int64
+}
+
+// summarizeTenancy sets Ready, Reconciling and Stalled from the outcome of
+// a tenancy reconcile and returns its result; it is the one place the
+// typed errors of errors.go are mapped to results for the tenancy
+// reconcilers. wait is the RequeueAfter of a retry (the reconcilers also
+// watch what they wait for, so it is a fallback).
+func summarizeTenancy(s tenancyStatus, err error, readyReason, readyMsg string, wait time.Duration) (ctrl.Result, error) {
+	set := func(t string, st metav1.ConditionStatus, reason, msg string) {
+		meta.SetStatusCondition(s.conditions, metav1.Condition{Type: t, Status: st, Reason: reason, Message: msg, ObservedGeneration: s.generation})
+	}
+	if err == nil {
+		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, readyReason, readyMsg)
+		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
+		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		*s.observed = s.generation
+		return ctrl.Result{}, nil
+	}
+	re, ok := asReconcileError(err)
+	if !ok {
+		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
+		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
+		return ctrl.Result{}, err
+	}
+	msg := re.Error()
+	set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
+	switch re.policy {
+	case policyStall:
+		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, msg)
+		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
+		if re.terminal {
+			return ctrl.Result{}, reconcile.TerminalError(err)
+		}
+		return ctrl.Result{}, nil
+	default:
+		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, re.reason, msg)
+		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
+}

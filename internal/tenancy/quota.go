@@ -1,0 +1,251 @@
+package tenancy
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+// ReservationTTL is how long a reservation whose object never appeared is
+// kept before it is dropped as a failed create. It exceeds the longest
+// admission webhook timeout (30s) plus the time to persist the object.
+const ReservationTTL = time.Minute
+
+// CountResourceName returns the object-count quota name of a resource:
+// count/pods, count/deployments.apps.
+func CountResourceName(gr schema.GroupResource) corev1.ResourceName {
+	if gr.Group == "" {
+		return corev1.ResourceName("count/" + gr.Resource)
+	}
+	return corev1.ResourceName("count/" + gr.Resource + "." + gr.Group)
+}
+
+// ResourceKey returns the reservation's resource string of a group
+// resource: "pods", "deployments.apps".
+func ResourceKey(gr schema.GroupResource) string {
+	if gr.Group == "" {
+		return gr.Resource
+	}
+	return gr.Resource + "." + gr.Group
+}
+
+// ObjectUsage returns what one object of the resource, given as JSON,
+// counts against a quota: its object count (count/<resource>, and the
+// legacy names pods, services, ...), plus compute requests and limits for
+// pods and storage requests for persistent volume claims.
+func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, error) {
+	one := resource.MustParse("1")
+	out := corev1.ResourceList{CountResourceName(gr): one}
+	if gr.Group != "" {
+		return out, nil
+	}
+	switch gr.Resource {
+	case "pods":
+		var pod corev1.Pod
+		if err := json.Unmarshal(raw, &pod); err != nil {
+			return nil, fmt.Errorf("decoding pod: %w", err)
+		}
+		return Add(out, PodUsage(&pod)), nil
+	case "services":
+		var svc corev1.Service
+		if err := json.Unmarshal(raw, &svc); err != nil {
+			return nil, fmt.Errorf("decoding service: %w", err)
+		}
+		out[corev1.ResourceServices] = one
+		switch svc.Spec.Type {
+		case corev1.ServiceTypeLoadBalancer:
+			out[corev1.ResourceServicesLoadBalancers] = one
+		case corev1.ServiceTypeNodePort:
+			out[corev1.ResourceServicesNodePorts] = *resource.NewQuantity(int64(len(svc.Spec.Ports)), resource.DecimalSI)
+		}
+	case "persistentvolumeclaims":
+		var pvc corev1.PersistentVolumeClaim
+		if err := json.Unmarshal(raw, &pvc); err != nil {
+			return nil, fmt.Errorf("decoding persistent volume claim: %w", err)
+		}
+		out[corev1.ResourcePersistentVolumeClaims] = one
+		if q, ok := pvc.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+			out[corev1.ResourceRequestsStorage] = q
+		}
+	case "configmaps":
+		out[corev1.ResourceConfigMaps] = one
+	case "secrets":
+		out[corev1.ResourceSecrets] = one
+	case "replicationcontrollers":
+		out[corev1.ResourceReplicationControllers] = one
+	}
+	return out, nil
+}
+
+// PodUsage returns the pod's quota usage besides its count: pods, and
+// requests and limits of cpu, memory and ephemeral storage (the larger of
+// the containers' sum and any init container, plus overhead), as the
+// built-in quota evaluator computes them.
+func PodUsage(pod *corev1.Pod) corev1.ResourceList {
+	out := corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1")}
+	for _, kind := range []string{"requests", "limits"} {
+		get := func(r corev1.ResourceRequirements) corev1.ResourceList {
+			if kind == "requests" {
+				return r.Requests
+			}
+			return r.Limits
+		}
+		sum := corev1.ResourceList{}
+		for _, c := range pod.Spec.Containers {
+			sum = Add(sum, get(c.Resources))
+		}
+		for _, c := range pod.Spec.InitContainers {
+			for name, q := range get(c.Resources) {
+				if cur, ok := sum[name]; !ok || q.Cmp(cur) > 0 {
+					sum[name] = q.DeepCopy()
+				}
+			}
+		}
+		sum = Add(sum, pod.Spec.Overhead)
+		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+			q, ok := sum[name]
+			if !ok {
+				continue
+			}
+			out[corev1.ResourceName(kind+"."+string(name))] = q
+			if kind == "requests" {
+				out[name] = q
+			}
+		}
+	}
+	return out
+}
+
+// PodCounts reports whether a pod counts against quota: pods that
+// finished (Succeeded or Failed) do not.
+func PodCounts(pod *corev1.Pod) bool {
+	return pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed
+}
+
+// Add returns a + b.
+func Add(a, b corev1.ResourceList) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	for k, v := range a {
+		out[k] = v.DeepCopy()
+	}
+	for k, v := range b {
+		q := out[k]
+		q.Add(v)
+		out[k] = q
+	}
+	return out
+}
+
+// Filter keeps the names of usage that hard limits.
+func Filter(usage, hard corev1.ResourceList) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	for k, v := range usage {
+		if _, ok := hard[k]; ok {
+			out[k] = v.DeepCopy()
+		}
+	}
+	return out
+}
+
+// Reserved sums the usage of the reservations.
+func Reserved(res []landfallv1alpha1.QuotaReservation) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	for _, r := range res {
+		out = Add(out, r.Usage)
+	}
+	return out
+}
+
+// QuotaExceededError says which limits a create would push past.
+type QuotaExceededError struct {
+	// Quota is the AccountQuota name.
+	Quota string
+	// Exceeded describes each limit: "pods: requested 1, used 4, reserved
+	// 1, limited 5".
+	Exceeded []string
+}
+
+func (e *QuotaExceededError) Error() string {
+	return fmt.Sprintf("exceeded account quota %s: %s", e.Quota, strings.Join(e.Exceeded, "; "))
+}
+
+// Reserve adds a reservation for an object to the quota's ledger when
+// used + reserved + its usage stays within hard for every limited name.
+// A reservation for the same object replaces the old one (admission can be
+// retried). Usage the quota does not limit is not recorded. It returns
+// false, with no change, when the object limits nothing.
+func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
+	hard := q.Spec.Quota.Hard
+	r.Usage = Filter(r.Usage, hard)
+	if len(r.Usage) == 0 {
+		return false, nil
+	}
+	others := slices.DeleteFunc(slices.Clone(q.Status.Reservations), func(o landfallv1alpha1.QuotaReservation) bool {
+		return sameObject(o, r)
+	})
+	reserved := Reserved(others)
+	var exceeded []string
+	for _, name := range slices.Sorted(maps.Keys(r.Usage)) {
+		want := r.Usage[name]
+		if want.Sign() <= 0 {
+			continue
+		}
+		used, res, limit := q.Status.Used[name], reserved[name], hard[name]
+		total := used.DeepCopy()
+		total.Add(res)
+		total.Add(want)
+		if total.Cmp(limit) > 0 {
+			exceeded = append(exceeded, fmt.Sprintf("%s: requested %s, used %s, reserved %s, limited %s",
+				name, want.String(), used.String(), res.String(), limit.String()))
+		}
+	}
+	if len(exceeded) > 0 {
+		return false, &QuotaExceededError{Quota: q.Name, Exceeded: exceeded}
+	}
+	q.Status.Reservations = append(others, r)
+	return true, nil
+}
+
+// Settle returns the reservations still needed after usage was counted:
+// a reservation is dropped when its object was counted (it is now in
+// used), or when it is older than ttl and its object was never seen (the
+// create failed after admission).
+func Settle(res []landfallv1alpha1.QuotaReservation, counted func(namespace, resource, name string) bool, now time.Time, ttl time.Duration) []landfallv1alpha1.QuotaReservation {
+	var out []landfallv1alpha1.QuotaReservation
+	for _, r := range res {
+		if counted(r.Namespace, r.Resource, r.Name) {
+			continue
+		}
+		if now.Sub(r.Created.Time) > ttl {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// NextSettle returns how long until the oldest pending reservation
+// expires, or 0 when there is none.
+func NextSettle(res []landfallv1alpha1.QuotaReservation, now time.Time, ttl time.Duration) time.Duration {
+	var next time.Duration
+	for _, r := range res {
+		d := max(r.Created.Add(ttl).Sub(now), time.Second)
+		if next == 0 || d < next {
+			next = d
+		}
+	}
+	return next
+}
+
+func sameObject(a, b landfallv1alpha1.QuotaReservation) bool {
+	return a.Namespace == b.Namespace && a.Resource == b.Resource && a.Name == b.Name
+}

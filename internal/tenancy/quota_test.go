@@ -1,0 +1,142 @@
+package tenancy
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+func rl(kv ...string) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	for i := 0; i < len(kv); i += 2 {
+		out[corev1.ResourceName(kv[i])] = resource.MustParse(kv[i+1])
+	}
+	return out
+}
+
+func quota(hard, used corev1.ResourceList, res ...landfallv1alpha1.QuotaReservation) *landfallv1alpha1.AccountQuota {
+	q := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: "acme"}}
+	q.Spec.Quota.Hard = hard
+	q.Status.Used = used
+	q.Status.Reservations = res
+	return q
+}
+
+func resv(ns, name string, usage corev1.ResourceList, at time.Time) landfallv1alpha1.QuotaReservation {
+	return landfallv1alpha1.QuotaReservation{Namespace: ns, Resource: "pods", Name: name, Usage: usage, Created: metav1.NewTime(at)}
+}
+
+func TestObjectUsage(t *testing.T) {
+	t.Parallel()
+	pod := `{"spec":{"containers":[{"resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":"1"}}},{"resources":{"requests":{"cpu":"200m"}}}],
+	  "initContainers":[{"resources":{"requests":{"cpu":"500m"}}}]}}`
+	got, err := ObjectUsage(schema.GroupResource{Resource: "pods"}, []byte(pod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rl("pods", "1", "count/pods", "1", "requests.cpu", "500m", "cpu", "500m", "requests.memory", "64Mi", "memory", "64Mi", "limits.cpu", "1")
+	if !equal(got, want) {
+		t.Errorf("pod usage = %v, want %v", got, want)
+	}
+	got, err = ObjectUsage(schema.GroupResource{Group: "apps", Resource: "deployments"}, []byte(`{}`))
+	if err != nil || !equal(got, rl("count/deployments.apps", "1")) {
+		t.Errorf("deployment usage = %v, %v", got, err)
+	}
+	got, err = ObjectUsage(schema.GroupResource{Resource: "persistentvolumeclaims"}, []byte(`{"spec":{"resources":{"requests":{"storage":"5Gi"}}}}`))
+	if err != nil || !equal(got, rl("count/persistentvolumeclaims", "1", "persistentvolumeclaims", "1", "requests.storage", "5Gi")) {
+		t.Errorf("pvc usage = %v, %v", got, err)
+	}
+}
+
+func equal(a, b corev1.ResourceList) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || v.Cmp(w) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestReserve(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	hard := rl("pods", "5", "requests.cpu", "1")
+	tests := map[string]struct {
+		q          *landfallv1alpha1.AccountQuota
+		r          landfallv1alpha1.QuotaReservation
+		wantOK     bool
+		wantErr    bool
+		wantLedger int
+	}{
+		"fits under used plus reserved": {
+			q: quota(hard, rl("pods", "3"), resv("a", "p0", rl("pods", "1"), now)),
+			r: resv("b", "p1", rl("pods", "1", "requests.cpu", "100m", "memory", "1Gi"), now), wantOK: true, wantLedger: 2,
+		},
+		"reservations count, so parallel creates cannot overshoot": {
+			q: quota(hard, rl("pods", "3"), resv("a", "p0", rl("pods", "1"), now), resv("c", "p2", rl("pods", "1"), now)),
+			r: resv("b", "p1", rl("pods", "1"), now), wantErr: true, wantLedger: 2,
+		},
+		"cpu over the limit is refused": {
+			q: quota(hard, rl("requests.cpu", "900m")),
+			r: resv("b", "p1", rl("pods", "1", "requests.cpu", "200m"), now), wantErr: true,
+		},
+		"a retried admission replaces its own reservation": {
+			q: quota(hard, rl("pods", "4"), resv("b", "p1", rl("pods", "1"), now)),
+			r: resv("b", "p1", rl("pods", "1"), now), wantOK: true, wantLedger: 1,
+		},
+		"an object the quota does not limit reserves nothing": {
+			q: quota(hard, nil),
+			r: resv("b", "p1", rl("services", "1"), now), wantLedger: 0,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ok, err := Reserve(tc.q, tc.r)
+			if (err != nil) != tc.wantErr || ok != tc.wantOK {
+				t.Fatalf("Reserve = %v, %v; want ok=%v err=%v", ok, err, tc.wantOK, tc.wantErr)
+			}
+			var qe *QuotaExceededError
+			if err != nil && !errors.As(err, &qe) {
+				t.Errorf("error %v is not a QuotaExceededError", err)
+			}
+			if len(tc.q.Status.Reservations) != tc.wantLedger {
+				t.Errorf("ledger has %d reservations, want %d", len(tc.q.Status.Reservations), tc.wantLedger)
+			}
+			for _, r := range tc.q.Status.Reservations {
+				if _, ok := r.Usage["memory"]; ok {
+					t.Errorf("reservation records unlimited usage: %v", r.Usage)
+				}
+			}
+		})
+	}
+}
+
+func TestSettle(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	res := []landfallv1alpha1.QuotaReservation{
+		resv("a", "counted", rl("pods", "1"), now),
+		resv("a", "pending", rl("pods", "1"), now.Add(-10*time.Second)),
+		resv("a", "failed", rl("pods", "1"), now.Add(-2*ReservationTTL)),
+	}
+	counted := func(ns, r, name string) bool { return name == "counted" }
+	got := Settle(res, counted, now, ReservationTTL)
+	if len(got) != 1 || got[0].Name != "pending" {
+		t.Errorf("Settle kept %v, want only pending", got)
+	}
+	if d := NextSettle(got, now, ReservationTTL); d < 49*time.Second || d > 50*time.Second {
+		t.Errorf("NextSettle = %s, want 50s", d)
+	}
+}

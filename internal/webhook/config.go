@@ -1,0 +1,148 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// ConfigurationName names both webhook configurations.
+const ConfigurationName = "landfall-tenancy"
+
+// ClientConfigFunc returns how the API server reaches the handler at path.
+type ClientConfigFunc func(path string) admissionregistrationv1.WebhookClientConfig
+
+// URLClientConfig reaches the handlers at base (https://host:port) with a
+// server certificate signed by caBundle: for tests and out-of-cluster
+// managers.
+func URLClientConfig(base string, caBundle []byte) ClientConfigFunc {
+	return func(path string) admissionregistrationv1.WebhookClientConfig {
+		url := base + path
+		return admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: caBundle}
+	}
+}
+
+// ServiceClientConfig reaches the handlers through a Service.
+func ServiceClientConfig(namespace, name string, port int32, caBundle []byte) ClientConfigFunc {
+	return func(path string) admissionregistrationv1.WebhookClientConfig {
+		p := path
+		return admissionregistrationv1.WebhookClientConfig{
+			Service:  &admissionregistrationv1.ServiceReference{Namespace: namespace, Name: name, Path: &p, Port: &port},
+			CABundle: caBundle,
+		}
+	}
+}
+
+// quotaResources are the resources whose creates the quota webhook
+// reserves. The list is fixed rather than */* so the fail-closed webhook
+// never sits in front of events, leases or tokens (Kiosk's */* quota
+// webhook was a single point of failure).
+var quotaResources = []admissionregistrationv1.RuleWithOperations{
+	rule([]string{""}, []string{"pods", "services", "configmaps", "secrets", "persistentvolumeclaims", "replicationcontrollers"}, admissionregistrationv1.Create),
+	rule([]string{"apps"}, []string{"deployments", "statefulsets", "daemonsets", "replicasets"}, admissionregistrationv1.Create),
+	rule([]string{"batch"}, []string{"jobs", "cronjobs"}, admissionregistrationv1.Create),
+}
+
+// Configurations returns the validating and mutating webhook
+// configurations of the tenancy webhooks. Each failure policy is chosen
+// deliberately:
+//
+//   - spaces (Fail): without it any tenant allowed to create Spaces could
+//     create them for any account or past the limit. It covers one CRD, so
+//     an outage only stops Space writes.
+//   - namespaces (Fail): a forged landfall.dev/account label would open
+//     another account's NetworkPolicies. The control-plane namespaces are
+//     excluded so an outage cannot block kube-system.
+//   - template objects (Fail): tenants must not delete their LimitRange or
+//     NetworkPolicies. The object selector limits it to objects labelled
+//     landfall.dev/template in tenant spaces.
+//   - account quota (Fail): failing open would let creates overshoot the
+//     quota. The namespace selector limits it to tenant spaces and a fixed
+//     resource list; the ledger lives on the AccountQuota, so two replicas
+//     serve it safely and a restart loses nothing.
+//   - space defaulting, mutating (Ignore): it only adds the account label
+//     and created-by annotation, which nothing trusts for security.
+func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWebhookConfiguration, *admissionregistrationv1.MutatingWebhookConfiguration) {
+	fail, ignore := admissionregistrationv1.Fail, admissionregistrationv1.Ignore
+	none := admissionregistrationv1.SideEffectClassNone
+	noneOnDryRun := admissionregistrationv1.SideEffectClassNoneOnDryRun
+	timeout := int32(10)
+	tenantSpaces := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: tenancy.LabelAccount, Operator: metav1.LabelSelectorOpExists}}}
+	versions := []string{"v1"}
+	v := &admissionregistrationv1.ValidatingWebhookConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: ConfigurationName},
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{
+			{
+				Name: "spaces.landfall.dev", ClientConfig: cc(SpaceValidatePath),
+				Rules:         []admissionregistrationv1.RuleWithOperations{rule([]string{landfallv1alpha1.Group}, []string{"spaces"}, admissionregistrationv1.Create, admissionregistrationv1.Update)},
+				FailurePolicy: &fail, SideEffects: &none, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+			},
+			{
+				Name: "namespaces.landfall.dev", ClientConfig: cc(NamespaceValidatePath),
+				Rules: []admissionregistrationv1.RuleWithOperations{rule([]string{""}, []string{"namespaces"}, admissionregistrationv1.Create, admissionregistrationv1.Update)},
+				NamespaceSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+					Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"kube-system", "kube-public", "kube-node-lease"},
+				}}},
+				FailurePolicy: &fail, SideEffects: &none, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+			},
+			{
+				Name: "template-objects.landfall.dev", ClientConfig: cc(TemplateObjectValidatePath),
+				Rules:             []admissionregistrationv1.RuleWithOperations{rule([]string{"*"}, []string{"*"}, admissionregistrationv1.Create, admissionregistrationv1.Update, admissionregistrationv1.Delete)},
+				NamespaceSelector: tenantSpaces,
+				ObjectSelector:    &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: tenancy.LabelTemplate, Operator: metav1.LabelSelectorOpExists}}},
+				FailurePolicy:     &fail, SideEffects: &none, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+			},
+			{
+				Name: "account-quota.landfall.dev", ClientConfig: cc(QuotaValidatePath),
+				Rules:             quotaResources,
+				NamespaceSelector: tenantSpaces,
+				// The ledger write is skipped on dry runs.
+				FailurePolicy: &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+			},
+		},
+	}
+	m := &admissionregistrationv1.MutatingWebhookConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: ConfigurationName},
+		Webhooks: []admissionregistrationv1.MutatingWebhook{{
+			Name: "spaces.landfall.dev", ClientConfig: cc(SpaceMutatePath),
+			Rules:         []admissionregistrationv1.RuleWithOperations{rule([]string{landfallv1alpha1.Group}, []string{"spaces"}, admissionregistrationv1.Create, admissionregistrationv1.Update)},
+			FailurePolicy: &ignore, SideEffects: &none, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+		}},
+	}
+	return v, m
+}
+
+func rule(groups, resources []string, ops ...admissionregistrationv1.OperationType) admissionregistrationv1.RuleWithOperations {
+	scope := admissionregistrationv1.AllScopes
+	return admissionregistrationv1.RuleWithOperations{
+		Operations: ops,
+		Rule:       admissionregistrationv1.Rule{APIGroups: groups, APIVersions: []string{"*"}, Resources: resources, Scope: &scope},
+	}
+}
+
+// Install creates or replaces both webhook configurations.
+func Install(ctx context.Context, c client.Client, cc ClientConfigFunc) error {
+	v, m := Configurations(cc)
+	for _, obj := range []client.Object{v, m} {
+		existing := obj.DeepCopyObject().(client.Object)
+		err := c.Get(ctx, client.ObjectKeyFromObject(obj), existing)
+		switch {
+		case apierrors.IsNotFound(err):
+			err = c.Create(ctx, obj)
+		case err == nil:
+			obj.SetResourceVersion(existing.GetResourceVersion())
+			err = c.Update(ctx, obj)
+		}
+		if err != nil {
+			return fmt.Errorf("installing webhook configuration %T %s: %w", obj, obj.GetName(), err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/tenancy"
+)
+
+// maxReserveAttempts bounds the optimistic-concurrency retries of one
+// reservation; each conflict means another create in the account won.
+const maxReserveAttempts = 64
+
+// QuotaValidator enforces AccountQuotas at admission. A create in a space
+// reserves the object's usage on every AccountQuota of the space's
+// account: it reads the quota fresh, checks used + reserved + usage
+// against hard, and writes the reservation to the status with the
+// resourceVersion it read. A conflict (another create reserved meanwhile)
+// retries from a fresh read, so parallel creates in different spaces
+// serialise on the quota and cannot overshoot. The AccountQuota reconciler
+// settles reservations against the counted usage.
+type QuotaValidator struct {
+	// Client reads Spaces and AccountQuotas (cached) and writes the
+	// ledger.
+	Client client.Client
+	// APIReader reads the quota fresh for each attempt.
+	APIReader client.Reader
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handle reserves the usage of a create or denies it.
+func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admission.Response {
+	if req.Operation != admissionv1.Create || req.Namespace == "" || req.SubResource != "" {
+		return admission.Allowed("")
+	}
+	var space landfallv1alpha1.Space
+	if err := h.Client.Get(ctx, types.NamespacedName{Name: req.Namespace}, &space); err != nil {
+		if apierrors.IsNotFound(err) {
+			return admission.Allowed("")
+		}
+		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("reading space: %w", err))
+	}
+	var quotas landfallv1alpha1.AccountQuotaList
+	if err := h.Client.List(ctx, &quotas); err != nil {
+		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing account quotas: %w", err))
+	}
+	gr := schema.GroupResource{Group: req.Resource.Group, Resource: req.Resource.Resource}
+	for _, q := range quotas.Items {
+		if q.Spec.Account != space.Spec.Account {
+			continue
+		}
+		u, err := tenancy.ObjectUsage(gr, req.Object.Raw)
+		if err != nil {
+			return admission.Errored(http.StatusBadRequest, err)
+		}
+		name := req.Name
+		if name == "" {
+			name = string(req.UID)
+		}
+		r := landfallv1alpha1.QuotaReservation{
+			Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: u, Created: metav1.NewTime(h.now()),
+		}
+		if err := h.reserve(ctx, q.Name, r, req.DryRun != nil && *req.DryRun); err != nil {
+			var qe *tenancy.QuotaExceededError
+			if errors.As(err, &qe) {
+				return admission.Denied(qe.Error())
+			}
+			return admission.Errored(http.StatusInternalServerError, err)
+		}
+	}
+	return admission.Allowed("")
+}
+
+// reserve records r on the quota, retrying on conflicts.
+func (h *QuotaValidator) reserve(ctx context.Context, quota string, r landfallv1alpha1.QuotaReservation, dryRun bool) error {
+	log := ctrl.LoggerFrom(ctx)
+	for attempt := 1; ; attempt++ {
+		var q landfallv1alpha1.AccountQuota
+		if err := h.APIReader.Get(ctx, types.NamespacedName{Name: quota}, &q); err != nil {
+			return fmt.Errorf("reading account quota %s: %w", quota, err)
+		}
+		changed, err := tenancy.Reserve(&q, r)
+		if err != nil || !changed || dryRun {
+			return err
+		}
+		err = h.Client.Status().Update(ctx, &q)
+		if err == nil {
+			log.V(1).Info("reserved quota", "quota", quota, "namespace", r.Namespace, "resource", r.Resource, "name", r.Name, "attempt", attempt)
+			return nil
+		}
+		if !apierrors.IsConflict(err) || attempt >= maxReserveAttempts {
+			return fmt.Errorf("writing reservation to account quota %s: %w", quota, err)
+		}
+		// Back off a little, with jitter, so contending creates spread.
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("reserving on account quota %s: %w", quota, ctx.Err())
+		case <-time.After(time.Duration(rand.IntN(5*attempt+1)) * time.Millisecond):
+		}
+	}
+}
+
+func (h *QuotaValidator) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}

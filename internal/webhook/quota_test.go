@@ -1,0 +1,99 @@
+package webhook_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+// TestAccountQuota_ConcurrentCreatesNeverOvershoot races 20 pod creates
+// over 3 spaces against an account quota of 5 pods, several rounds
+// (LANDFALL_QUOTA_ROUNDS, default 3).
+func TestAccountQuota_ConcurrentCreatesNeverOvershoot(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	ctx := context.Background()
+	admin, alice := adminClient(t), userClient(t, "alice")
+	account := newAccount(t, "team-a")
+	var spaces []string
+	for range 3 {
+		s, err := newSpace(t, alice, account.Name, "q")
+		g.Expect(err).NotTo(HaveOccurred())
+		spaces = append(spaces, s.Name)
+	}
+	for _, s := range spaces {
+		waitSpaceReady(t, s)
+	}
+	const limit = 5
+	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
+	quota.Spec.Account = account.Name
+	quota.Spec.Quota.Hard = corev1.ResourceList{corev1.ResourcePods: resource.MustParse(strconv.Itoa(limit))}
+	g.Expect(admin.Create(ctx, quota)).To(Succeed())
+	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+	// RBAC of the new spaces may still be settling.
+	g.Eventually(func() error {
+		return alice.List(ctx, &corev1.PodList{}, client.InNamespace(spaces[2]))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+
+	rounds := 3
+	if v, err := strconv.Atoi(os.Getenv("LANDFALL_QUOTA_ROUNDS")); err == nil {
+		rounds = v
+	}
+	for round := range rounds {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		created := 0
+		for i := range 20 {
+			wg.Go(func() {
+				pod := restrictedPod(spaces[i%3], fmt.Sprintf("p%d-%d", round, i))
+				if err := alice.Create(ctx, pod); err == nil {
+					mu.Lock()
+					created++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		total := 0
+		for _, s := range spaces {
+			var pods corev1.PodList
+			g.Expect(admin.List(ctx, &pods, client.InNamespace(s))).To(Succeed())
+			total += len(pods.Items)
+		}
+		g.Expect(created).To(Equal(total))
+		g.Expect(total).To(BeNumerically("<=", limit), "round %d: %d pods over an account quota of %d", round, total, limit)
+		g.Expect(total).To(BeNumerically(">", 0), "round %d: nothing was admitted", round)
+
+		// The ledger settles: every reservation is counted into used.
+		g.Eventually(func(g Gomega) {
+			q := &landfallv1alpha1.AccountQuota{}
+			g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), q)).To(Succeed())
+			g.Expect(q.Status.Reservations).To(BeEmpty())
+			used := q.Status.Used[corev1.ResourcePods]
+			g.Expect(used.Value()).To(BeEquivalentTo(total))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+
+		// Free the quota for the next round; usage is recounted.
+		for _, s := range spaces {
+			g.Expect(admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(s), client.GracePeriodSeconds(0))).To(Succeed())
+		}
+		g.Eventually(func(g Gomega) {
+			q := &landfallv1alpha1.AccountQuota{}
+			g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), q)).To(Succeed())
+			used := q.Status.Used[corev1.ResourcePods]
+			g.Expect(used.Value()).To(BeZero())
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	}
+}

@@ -66,6 +66,10 @@ bench-scan: ## Benchmark `landfall scan` against a bare decode baseline on 10k a
 bench-detect: ## Benchmark `landfall detect` against a bare audit-event decode on 1,000,000 generated events (events/s, peak RSS).
 	$(GO) run ./hack/bench-detect
 
+.PHONY: bench-tenancy
+bench-tenancy: ## Benchmark the tenancy manager: 1,000 spaces with the baseline template vs a plain server-side-apply floor (time, peak RSS, idle reconciles).
+	$(GO) run ./hack/bench-tenancy -spaces 1000
+
 .PHONY: docs
 docs: ## Regenerate docs/checks.md from the built-in checks.
 	$(GO) run ./cmd/landfall checks -o markdown > docs/checks.md

@@ -90,16 +90,58 @@ step "landfall plan: which cluster topology suits a typical mid-size company (ex
 $landfall plan examples/plan/typical.yaml | sed -n '1,14p'
 echo "(full reasoning: landfall plan examples/plan/typical.yaml; -o markdown|json)"
 
-step "Fleet registry: install the CRDs, run the manager, register this cluster, watch it go Ready"
+step "landfall manager: CRDs, RBAC, then the controllers, tenancy webhooks and audit receiver"
 $landfall manager install
-$landfall manager --metrics-bind-address 0 --health-probe-bind-address 0 >"$dir/logs/landfall-manager.log" 2>&1 &
+$kubectl apply -f config/rbac/space_admin_role.yaml >/dev/null
+$landfall manager --metrics-bind-address 0 --health-probe-bind-address 0 \
+  --webhook-bind-address 127.0.0.1:9443 --webhook-cert-dir "$dir/manager/webhook" \
+  --audit-webhook-bind-address 127.0.0.1:8443 --audit-webhook-cert-dir "$dir/manager/audit-webhook" \
+  >"$dir/logs/landfall-manager.log" 2>&1 &
 manager=$!
 trap 'kill $manager 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  $kubectl get validatingwebhookconfiguration landfall-tenancy >/dev/null 2>&1 && break
+  sleep 0.2
+done
+echo "manager running (log: $dir/logs/landfall-manager.log)"
+
+step "Fleet registry: register this cluster, watch the manager probe it"
 $landfall cluster add local --in-cluster --env dev,staging,prod --region local --zones zone-a,zone-b,zone-c
 $kubectl wait --for=condition=Ready clusters.landfall.dev/local --timeout=60s >/dev/null
 $landfall cluster list
 echo "Topology drift of this fleet against the plan:"
 $landfall plan examples/plan/typical.yaml --check || true
+
+step "Self-service tenancy: team A's account, and alice creates her own space"
+$kubectl apply -k config/samples
+alice=$($landfall dev kubeconfig --dir "$dir" --user alice)
+bob=$($landfall dev kubeconfig --dir "$dir" --user bob)
+$landfall space create team-a-web --account team-a --kubeconfig "$alice"
+$kubectl wait --for=condition=Ready spaces.landfall.dev/team-a-web --timeout=90s >/dev/null
+$landfall spaces --kubeconfig "$alice"
+echo "Guard-rails the baseline template put there before alice got access:"
+$kubectl -n team-a-web get networkpolicy,resourcequota,limitrange --no-headers
+$kubectl get namespace team-a-web --show-labels --no-headers
+printf 'alice may create pods in team-a-web: '
+$kubectl --kubeconfig "$alice" auth can-i create pods -n team-a-web || true
+printf 'bob may create pods in team-a-web:   '
+$kubectl --kubeconfig "$bob" auth can-i create pods -n team-a-web || true
+echo "alice tries to delete the default-deny NetworkPolicy:"
+$kubectl --kubeconfig "$alice" -n team-a-web delete networkpolicy default-deny-ingress 2>&1 | sed 's/^/  /' || true
+$landfall account create team-b --group team-b --prefix team-b- >/dev/null
+echo "alice tries to create a space for team B's account:"
+$landfall space create team-b-x --account team-b --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
+
+step "The manager turns audit events into Kubernetes Events (audit webhook receiver)"
+$landfall detect webhook-config --url https://127.0.0.1:8443/audit --ca-file "$dir/manager/audit-webhook/tls.crt" >"$dir/audit-webhook.yaml"
+echo "(kube-apiserver --audit-webhook-config-file=$dir/audit-webhook.yaml points an API server at it;"
+echo " here the exec attempts of the audit log are replayed exactly as the API server posts them)"
+{ printf '{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":['
+  grep '"subresource":"exec"' "$dir/audit/audit.log" | paste -sd, -
+  printf ']}'; } | curl -sS --fail --cacert "$dir/manager/audit-webhook/tls.crt" -H 'Content-Type: application/json' \
+    --data-binary @- https://127.0.0.1:8443/audit >/dev/null
+sleep 1
+$kubectl get events -A -l landfall.dev/rule -o custom-columns=NAMESPACE:.metadata.namespace,TYPE:.type,RULE:.metadata.labels.landfall\\.dev/rule,MESSAGE:.message
 kill $manager 2>/dev/null || true
 
 step "Done"

@@ -71,18 +71,23 @@ func (f *createFlags) build(name string) (*landfallv1alpha1.Account, error) {
 }
 
 func createCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	f := &createFlags{}
 	cmd := &cobra.Command{
 		Use:   "create NAME",
 		Short: "Create an account",
-		Args:  cobra.ExactArgs(1),
+		Example: `  # Team A's members may create up to 5 spaces named team-a-*, each from the baseline template
+  landfall account create team-a --group team-a --limit 5 --prefix team-a- --template baseline
+
+  # An account for a CI service account and one user
+  landfall account create ci --service-account ci/deployer --user alice`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := f.build(args[0])
 			if err != nil {
 				return err
 			}
-			c, err := kube.client()
+			c, err := kube.Client()
 			if err != nil {
 				return err
 			}
@@ -101,20 +106,22 @@ func createCommand() *cobra.Command {
 	fs.StringVar(&f.prefix, "prefix", "", "prefix every space name must start with")
 	fs.StringVar(&f.clusterRole, "cluster-role", "", "ClusterRole bound in each space (default "+landfallv1alpha1.DefaultSpaceClusterRole+")")
 	fs.StringSliceVar(&f.templates, "template", []string{tenancy.BaselineTemplateName}, "mandatory template (repeatable)")
-	kube.bind(fs)
+	kube.Bind(fs)
 	return cmd
 }
 
 func listCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List accounts",
-		Args:    cobra.NoArgs,
+		Example: `  landfall account list
+  landfall account list -o yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := kube.client()
+			c, err := kube.Client()
 			if err != nil {
 				return err
 			}
@@ -129,7 +136,7 @@ func listCommand() *cobra.Command {
 		},
 	}
 	output.Bind(cmd)
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
@@ -151,21 +158,23 @@ func printList(out io.Writer, items []landfallv1alpha1.Account) error {
 }
 
 func describeCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	cmd := &cobra.Command{
 		Use:   "describe NAME",
 		Short: "Show an account, its spaces and its quota",
-		Args:  cobra.ExactArgs(1),
+		Example: `  # Subjects, spaces, quota usage and conditions of an account
+  landfall account describe team-a`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDescribe(cmd.Context(), cmd.OutOrStdout(), &kube, args[0])
 		},
 	}
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
-func runDescribe(ctx context.Context, out io.Writer, kube *kubeOptions, name string) error {
-	c, err := kube.client()
+func runDescribe(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name string) error {
+	c, err := kube.Client()
 	if err != nil {
 		return err
 	}

@@ -1,17 +1,11 @@
 package cluster
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
-	"github.com/landfall-dev/landfall/internal/fleet"
 )
 
 // LabelCluster marks the kubeconfig Secrets `landfall cluster add` creates,
@@ -35,22 +29,7 @@ func (o *registryOptions) BindFlags(fs *pflag.FlagSet, prefix string) {
 
 // client returns a client to the registry.
 func (o *registryOptions) client() (client.Client, error) {
-	cfg, err := fleet.ClientConfig(o.kubeconfig, o.context)
-	if err != nil {
-		return nil, err
-	}
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("building scheme: %w", err)
-	}
-	if err := landfallv1alpha1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("building scheme: %w", err)
-	}
-	c, err := client.New(cfg, client.Options{Scheme: s})
-	if err != nil {
-		return nil, fmt.Errorf("creating client: %w", err)
-	}
-	return c, nil
+	return (&cliutil.KubeFlags{Kubeconfig: o.kubeconfig, Context: o.context}).Client()
 }
 
 // Command returns `landfall cluster` with its sub-commands.

@@ -11,14 +11,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/config/crd"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/controller"
@@ -137,16 +135,7 @@ DNS unless it runs in the cluster network) and named in the certificate.`,
 }
 
 // Scheme returns the scheme of every type the manager handles.
-func Scheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("adding client-go types: %w", err)
-	}
-	if err := landfallv1alpha1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("adding landfall types: %w", err)
-	}
-	return s, nil
-}
+func Scheme() (*runtime.Scheme, error) { return cliutil.Scheme() }
 
 func (o *options) run(ctx context.Context, stderr io.Writer) error {
 	level := slog.LevelInfo
@@ -217,16 +206,34 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 }
 
 // restConfig is the kubeconfig's configuration when a path or context is
-// given, otherwise controller-runtime's lookup (in-cluster first).
+// given, otherwise controller-runtime's lookup (in-cluster first), with
+// the manager's client rate (ClientRate).
 func restConfig(kubeconfig, context string) (cfg *rest.Config, err error) {
 	if kubeconfig == "" && context == "" {
 		cfg, err = ctrl.GetConfig()
 		if err != nil {
 			return nil, fmt.Errorf("loading client configuration: %w", err)
 		}
-		return cfg, nil
+		return ClientRate(cfg), nil
 	}
-	return fleet.ClientConfig(kubeconfig, context)
+	if cfg, err = fleet.ClientConfig(kubeconfig, context); err != nil {
+		return nil, err
+	}
+	return ClientRate(cfg), nil
+}
+
+// ClientRate sets the manager's client-side rate limit on cfg, unless
+// cfg sets one: none (QPS -1), leaving the API server's Priority and
+// Fairness to protect it, as controller-runtime's GetConfig does. A
+// kubeconfig loaded by client-go has no rate, which client-go would turn
+// into 5 requests per second (burst 10): creating 1,000 spaces takes
+// about 11 writes each, so that alone would hold the manager to about
+// 40 minutes. hack/bench-tenancy runs its manager through this too.
+func ClientRate(cfg *rest.Config) *rest.Config {
+	if cfg.QPS == 0 && cfg.RateLimiter == nil {
+		cfg.QPS = -1
+	}
+	return cfg
 }
 
 func installCommand() *cobra.Command {

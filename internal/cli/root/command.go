@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/landfall-dev/landfall/internal/cli/account"
 	"github.com/landfall-dev/landfall/internal/cli/checks"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/cluster"
@@ -14,6 +15,9 @@ import (
 	"github.com/landfall-dev/landfall/internal/cli/matrix"
 	"github.com/landfall-dev/landfall/internal/cli/plan"
 	"github.com/landfall-dev/landfall/internal/cli/scan"
+	"github.com/landfall-dev/landfall/internal/cli/space"
+	"github.com/landfall-dev/landfall/internal/cli/spaces"
+	clitemplate "github.com/landfall-dev/landfall/internal/cli/template"
 	"github.com/landfall-dev/landfall/internal/cli/version"
 	detectrules "github.com/landfall-dev/landfall/internal/detect/rules"
 	builtin "github.com/landfall-dev/landfall/internal/posture/checks"
@@ -48,6 +52,10 @@ Start with a local control plane:
   # Scan manifests for the weaknesses of the Threat Matrix
   landfall scan ./deploy -o matrix
 
+  # Self-service tenancy: a tenant creates a space and lists theirs
+  landfall space create team-a-web --account team-a
+  landfall spaces
+
   # Detect attacks in the API server's audit log
   landfall detect --min-severity medium /var/log/kubernetes/audit.log
 
@@ -70,6 +78,10 @@ Start with a local control plane:
 		plan.Command(),
 		cluster.Command(),
 		manager.Command(),
+		account.Command(),
+		space.Command(),
+		spaces.Command(),
+		clitemplate.Command(),
 	)
 	return cmd
 }

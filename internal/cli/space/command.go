@@ -33,13 +33,18 @@ Pod Security), and only then gives the account's subjects access.`,
 }
 
 func createCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	var account string
 	var templates []string
 	cmd := &cobra.Command{
 		Use:   "create NAME --account ACCOUNT",
 		Short: "Create a space for an account you belong to",
-		Args:  cobra.ExactArgs(1),
+		Example: `  # As a member of team-a, with your own credentials
+  landfall space create team-a-web --account team-a
+
+  # With an extra template besides the account's mandatory ones
+  landfall space create team-a-db --account team-a --template postgres-backup`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if account == "" {
 				return cliutil.UsageError(fmt.Errorf("--account is required"))
@@ -49,12 +54,12 @@ func createCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&account, "account", "", "account that owns the space")
 	cmd.Flags().StringSliceVar(&templates, "template", nil, "extra template to apply (repeatable)")
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
-func runCreate(ctx context.Context, out io.Writer, kube *kubeOptions, name, account string, templates []string) error {
-	c, _, err := kube.clients()
+func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string) error {
+	c, _, err := kube.Clients()
 	if err != nil {
 		return err
 	}
@@ -70,19 +75,21 @@ func runCreate(ctx context.Context, out io.Writer, kube *kubeOptions, name, acco
 }
 
 func listCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the spaces you can see",
-		Args:    cobra.NoArgs,
+		Example: `  landfall space list
+  landfall space list -o json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, cfg, err := kube.clients()
+			_, cfg, err := kube.Clients()
 			if err != nil {
 				return err
 			}
-			cs, dyn, err := typed(cfg)
+			cs, dyn, err := cliutil.Clientsets(cfg)
 			if err != nil {
 				return err
 			}
@@ -97,18 +104,20 @@ func listCommand() *cobra.Command {
 		},
 	}
 	output.Bind(cmd)
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
 func deleteCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a space and its namespace",
-		Args:  cobra.ExactArgs(1),
+		Example: `  # Deletes the space and its namespace with everything in it
+  landfall space delete team-a-web`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, _, err := kube.clients()
+			c, _, err := kube.Clients()
 			if err != nil {
 				return err
 			}
@@ -120,6 +129,6 @@ func deleteCommand() *cobra.Command {
 			return err
 		},
 	}
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }

@@ -16,7 +16,7 @@ import (
 
 // Command returns `landfall spaces`.
 func Command() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:   "spaces",
@@ -34,16 +34,16 @@ those names through a SelfSubjectRulesReview.`,
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
 	output.Bind(cmd)
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
-func run(ctx context.Context, out io.Writer, kube *kubeOptions, format string) error {
-	_, cfg, err := kube.clients()
+func run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format string) error {
+	_, cfg, err := kube.Clients()
 	if err != nil {
 		return err
 	}
-	cs, dyn, err := typed(cfg)
+	cs, dyn, err := cliutil.Clientsets(cfg)
 	if err != nil {
 		return err
 	}

@@ -34,14 +34,15 @@ func Command() *cobra.Command {
 }
 
 func listCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the templates on the cluster",
+		Example: `  landfall template list`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := kube.client()
+			c, err := kube.Client()
 			if err != nil {
 				return err
 			}
@@ -61,7 +62,7 @@ func listCommand() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	kube.bind(cmd.Flags())
+	kube.Bind(cmd.Flags())
 	return cmd
 }
 
@@ -73,11 +74,19 @@ type renderOptions struct {
 }
 
 func renderCommand() *cobra.Command {
-	var kube kubeOptions
+	var kube cliutil.KubeFlags
 	o := &renderOptions{}
 	cmd := &cobra.Command{
 		Use:   "render [NAME]",
 		Short: "Print what a template would create in a space, as YAML",
+		Example: `  # What the built-in baseline creates in space team-a-web of account team-a
+  landfall template render --builtin baseline --space team-a-web --account team-a
+
+  # A template on the cluster, with a parameter
+  landfall template render baseline -p QUOTA_PODS=50
+
+  # A template file before you apply it
+  landfall template render -f my-template.yaml -p NAME=value`,
 		Long: `Render a template for a space and print the namespace labels and objects it
 would create. The template comes from the cluster (NAME), a file (-f) or the
 built-in baseline (--builtin baseline, no cluster needed).`,
@@ -100,12 +109,12 @@ built-in baseline (--builtin baseline, no cluster needed).`,
 	fs.StringVar(&o.space, "space", "example", "space name (${SPACE})")
 	fs.StringVar(&o.account, "account", "example", "account name (${ACCOUNT})")
 	fs.StringArrayVarP(&o.params, "param", "p", nil, "parameter NAME=VALUE (repeatable)")
-	kube.bind(fs)
+	kube.Bind(fs)
 	return cmd
 }
 
 // load finds the template to render.
-func (o *renderOptions) load(ctx context.Context, kube *kubeOptions, name string) (*landfallv1alpha1.Template, error) {
+func (o *renderOptions) load(ctx context.Context, kube *cliutil.KubeFlags, name string) (*landfallv1alpha1.Template, error) {
 	switch {
 	case o.file != "":
 		data, err := os.ReadFile(o.file)
@@ -125,7 +134,7 @@ func (o *renderOptions) load(ctx context.Context, kube *kubeOptions, name string
 	case name == "":
 		return nil, cliutil.UsageError(fmt.Errorf("give a template NAME, -f FILE or --builtin baseline"))
 	}
-	c, err := kube.client()
+	c, err := kube.Client()
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -138,7 +139,7 @@ func (r *ClusterReconciler) probe(ctx context.Context, obj *landfallv1alpha1.Clu
 	if err != nil {
 		return retryError(landfallv1alpha1.ClusterUnreachableReason, err)
 	}
-	nodes := int32(min(res.Nodes, int(^uint32(0)>>1)))
+	nodes := int32(min(res.Nodes, math.MaxInt32)) //nolint:gosec // G115: clamped to MaxInt32 first
 	obj.Status.KubernetesVersion = res.Version
 	obj.Status.NodeCount = &nodes
 	obj.Status.Zones = res.Zones

@@ -110,7 +110,7 @@ func (h *QuotaValidator) reserve(ctx context.Context, quota string, r landfallv1
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("reserving on account quota %s: %w", quota, ctx.Err())
-		case <-time.After(time.Duration(rand.IntN(5*attempt+1)) * time.Millisecond):
+		case <-time.After(time.Duration(rand.IntN(5*attempt+1)) * time.Millisecond): //nolint:gosec // G404: retry jitter, not a secret
 		}
 	}
 }

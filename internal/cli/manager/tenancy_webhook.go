@@ -92,7 +92,7 @@ func (o *tenancyWebhookOptions) clientConfig(caPEM []byte) (webhook.ClientConfig
 		if !ok || ns == "" || name == "" {
 			return nil, cliutil.UsageError(fmt.Errorf("--webhook-service %q: want NAMESPACE/NAME[:PORT]", o.service))
 		}
-		return webhook.ServiceClientConfig(ns, name, int32(port), caPEM), nil //nolint:gosec // G115: port checked by Atoi and the API server
+		return webhook.ServiceClientConfig(ns, name, int32(port), caPEM), nil
 	}
 	base := o.url
 	if base == "" {

@@ -181,7 +181,8 @@ func (m *Manager) Start() error {
 	if err := m.waitServing(ctx, done); err != nil {
 		cancel()
 		select {
-		case <-done:
+		case startErr := <-done:
+			return errors.Join(err, startErr)
 		case <-time.After(30 * time.Second):
 		}
 		return err

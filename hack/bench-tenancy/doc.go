@@ -8,13 +8,20 @@
 // ServiceAccount, so its peak RSS (VmHWM) is the manager's alone. It then:
 //
 //  1. creates -spaces Spaces of one account with the baseline template
-//     and times until all are Ready;
+//     and times until all are Ready (followed by a watch, not by polling
+//     lists, so the measuring costs the API server next to nothing);
 //  2. counts reconciles (controller_runtime_reconcile_total, scraped from
 //     the manager's metrics endpoint) over -idle seconds once all are
-//     Ready: the target is none;
+//     Ready and the manager's work queues are empty: the target is none;
 //  3. stops the manager, removes the webhook configurations and times a
-//     plain client server-side applying the same objects (namespace,
-//     template objects, RoleBinding per space): the floor.
+//     plain client doing the same work per space: creating the Space
+//     (inside the manager's measured time too) and server-side applying
+//     the objects the manager makes (namespace, template objects,
+//     RoleBinding): the floor.
+//
+// Both runs use landfall manager's client configuration (no client-side
+// rate limit; see manager.ClientRate) and the manager runs with the
+// default number of workers per controller.
 //
 // Targets: within 1.5x of the floor, no idle reconciles, RSS under 200 MB
 // at 1,000 spaces.

@@ -23,6 +23,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
 	"k8s.io/client-go/rest"
@@ -30,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/manager"
 	"github.com/landfall-dev/landfall/internal/controller"
 	"github.com/landfall-dev/landfall/internal/localcluster"
 	"github.com/landfall-dev/landfall/internal/tenancy"
@@ -46,11 +48,7 @@ const (
 	envPort    = "LANDFALL_BENCH_WEBHOOK_PORT"
 	envCertDir = "LANDFALL_BENCH_CERT_DIR"
 	envMetrics = "LANDFALL_BENCH_METRICS"
-	envQPS     = "LANDFALL_BENCH_QPS"
 )
-
-// qps is the client rate of the manager and of the floor's client alike.
-const qps = 500
 
 func main() {
 	ctrl.SetLogger(logr.Discard())
@@ -87,8 +85,9 @@ func run() error {
 		return fmt.Errorf("starting local control plane: %w", err)
 	}
 	defer func() { _ = cluster.Stop() }()
-	admin := cluster.AdminConfig()
-	admin.QPS, admin.Burst = qps, 2*qps
+	// The floor's client gets the manager's client rate (landfall
+	// manager's restConfig: no client-side limit).
+	admin := manager.ClientRate(cluster.AdminConfig())
 	metricsAddr, err := freeAddr()
 	if err != nil {
 		return err
@@ -97,7 +96,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	c, err := client.New(admin, client.Options{Scheme: webhooktest.Scheme()})
+	c, err := client.NewWithWatch(admin, client.Options{Scheme: webhooktest.Scheme()})
 	if err != nil {
 		return fmt.Errorf("creating client: %w", err)
 	}
@@ -133,6 +132,14 @@ func run() error {
 	managerTime := time.Since(start)
 	fmt.Printf("  all %d spaces Ready in %s\n", o.spaces, managerTime.Round(time.Millisecond))
 
+	// A reconcile queued before the last space went Ready (say, an
+	// instance turning Ready while its space's reconcile already saw it)
+	// may still run: idle starts once no work is queued or running.
+	// Timers (RequeueAfter) are not queued until they fire, so they are
+	// still counted.
+	if err := waitSettled(ctx, metricsAddr); err != nil {
+		return err
+	}
 	before, err := reconciles(ctx, metricsAddr)
 	if err != nil {
 		return err
@@ -192,14 +199,21 @@ func verdict(ok bool) string {
 	return "MISSED"
 }
 
-// floor server-side applies, per space, what the manager makes: the
-// namespace with its labels, the rendered template objects and the
-// RoleBinding, with the same parallelism and client rate.
+// floor does, per space, the client's part of the manager run (creating
+// the Space: it is inside the manager's measured time too) and then
+// server-side applies what the manager makes: the namespace with its
+// labels, the rendered template objects and the RoleBinding, with the
+// same parallelism and client rate. No manager runs, so the Space is
+// only stored.
 func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, o options) (time.Duration, error) {
 	tpl := tenancy.Baseline()
 	start := time.Now()
 	err := parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
 		name := fmt.Sprintf("floor-%05d", i)
+		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
+		if err := c.Create(ctx, s); err != nil {
+			return fmt.Errorf("creating space %s: %w", s.Name, err)
+		}
 		rendered, err := tenancy.Render(tpl, nil, tenancy.Scope{Space: name, Account: account.Name})
 		if err != nil {
 			return fmt.Errorf("rendering: %w", err)
@@ -254,38 +268,85 @@ func parallel(ctx context.Context, n, workers int, fn func(context.Context, int)
 	return ctx.Err()
 }
 
-// waitAllReady polls until n Spaces are Ready.
-func waitAllReady(ctx context.Context, c client.Client, n int) error {
-	last := time.Now()
+// waitAllReady waits until n Spaces are Ready. It lists once and then
+// follows a watch (listing again only if the watch ends), so it adds next
+// to nothing to the API server's load while the manager works; polling a
+// list of every Space ten times a second cost the API server more than
+// some of the manager's own work at 1,000 spaces.
+func waitAllReady(ctx context.Context, c client.WithWatch, n int) error {
+	progress := time.NewTicker(10 * time.Second)
+	defer progress.Stop()
 	for {
 		var list landfallv1alpha1.SpaceList
 		if err := c.List(ctx, &list); err != nil {
 			return fmt.Errorf("listing spaces: %w", err)
 		}
-		ready := 0
+		ready := map[string]bool{}
 		for i := range list.Items {
-			if meta.IsStatusConditionTrue(list.Items[i].Status.Conditions, landfallv1alpha1.ReadyCondition) {
-				ready++
+			ready[list.Items[i].Name] = isReady(&list.Items[i])
+		}
+		w, err := c.Watch(ctx, &landfallv1alpha1.SpaceList{}, &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: list.ResourceVersion}})
+		if err != nil {
+			return fmt.Errorf("watching spaces: %w", err)
+		}
+		done, err := followReady(ctx, w, ready, n, progress.C)
+		w.Stop()
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// followReady applies watch events to ready until n are Ready (true) or
+// the watch ends (false: list again).
+func followReady(ctx context.Context, w watch.Interface, ready map[string]bool, n int, progress <-chan time.Time) (bool, error) {
+	count := func() int {
+		k := 0
+		for _, r := range ready {
+			if r {
+				k++
 			}
 		}
-		if ready >= n {
-			return nil
-		}
-		if time.Since(last) > 10*time.Second {
-			fmt.Printf("  %d/%d Ready\n", ready, n)
-			last = time.Now()
+		return k
+	}
+	for {
+		if count() >= n {
+			return true, nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for spaces: %w", ctx.Err())
-		case <-time.After(100 * time.Millisecond):
+			return false, fmt.Errorf("waiting for spaces: %w", ctx.Err())
+		case <-progress:
+			fmt.Printf("  %d/%d Ready\n", count(), n)
+		case ev, ok := <-w.ResultChan():
+			if !ok || ev.Type == watch.Error {
+				return false, nil
+			}
+			s, ok := ev.Object.(*landfallv1alpha1.Space)
+			if !ok {
+				continue
+			}
+			if ev.Type == watch.Deleted {
+				delete(ready, s.Name)
+			} else {
+				ready[s.Name] = isReady(s)
+			}
 		}
 	}
+}
+
+func isReady(s *landfallv1alpha1.Space) bool {
+	return meta.IsStatusConditionTrue(s.Status.Conditions, landfallv1alpha1.ReadyCondition)
 }
 
 // reconciles scrapes controller_runtime_reconcile_total per controller
 // and result.
 func reconciles(ctx context.Context, addr string) (map[string]float64, error) {
+	return scrape(ctx, addr, parseReconciles)
+}
+
+// scrape reads the manager's metrics with parse.
+func scrape(ctx context.Context, addr string, parse func(io.Reader) (map[string]float64, error)) (map[string]float64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
 	if err != nil {
 		return nil, fmt.Errorf("building metrics request: %w", err)
@@ -295,25 +356,64 @@ func reconciles(ctx context.Context, addr string) (map[string]float64, error) {
 		return nil, fmt.Errorf("scraping metrics: %w", err)
 	}
 	defer resp.Body.Close()
-	return parseReconciles(resp.Body)
+	return parse(resp.Body)
+}
+
+// waitSettled waits (up to 10 seconds) until the manager's work queues
+// are empty and no reconcile runs.
+func waitSettled(ctx context.Context, addr string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		busy, err := scrape(ctx, addr, func(r io.Reader) (map[string]float64, error) {
+			return parseSamples(r, "workqueue_depth", "controller_runtime_active_workers")
+		})
+		if err != nil {
+			return err
+		}
+		var n float64
+		for _, v := range busy {
+			n += v
+		}
+		if n == 0 || time.Now().After(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the manager to settle: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // parseReconciles reads the controller_runtime_reconcile_total samples of
-// a Prometheus text exposition.
+// a Prometheus text exposition, by label set.
 func parseReconciles(r io.Reader) (map[string]float64, error) {
+	return parseSamples(r, "controller_runtime_reconcile_total")
+}
+
+// parseSamples reads the samples of the named metrics of a Prometheus
+// text exposition, by label set (prefixed by the name when several are
+// asked for).
+func parseSamples(r io.Reader, names ...string) (map[string]float64, error) {
 	out := map[string]float64{}
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "controller_runtime_reconcile_total{") {
-			continue
+		for _, name := range names {
+			if !strings.HasPrefix(line, name+"{") {
+				continue
+			}
+			i := strings.LastIndexByte(line, ' ')
+			v, err := strconv.ParseFloat(line[i+1:], 64)
+			if err != nil {
+				return nil, fmt.Errorf("parsing %q: %w", line, err)
+			}
+			key := line[len(name):i]
+			if len(names) > 1 {
+				key = name + key
+			}
+			out[key] = v
 		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			return nil, fmt.Errorf("parsing %q: %w", line, err)
-		}
-		out[line[len("controller_runtime_reconcile_total"):i]] = v
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading metrics: %w", err)
@@ -355,7 +455,7 @@ func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr
 	cmd := exec.CommandContext(ctx, self) //nolint:gosec // re-executes this very binary
 	cmd.Env = append(os.Environ(),
 		envManager+"=1", envHost+"="+cfg.Host, envCAFile+"="+caFile, envToken+"="+cfg.BearerToken,
-		envPort+"="+strconv.Itoa(m.Port()), envCertDir+"="+m.CertDir(), envMetrics+"="+metricsAddr, envQPS+"="+strconv.Itoa(qps))
+		envPort+"="+strconv.Itoa(m.Port()), envCertDir+"="+m.CertDir(), envMetrics+"="+metricsAddr)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting manager process: %w", err)
@@ -379,16 +479,13 @@ func runManager() error {
 	if err != nil {
 		return fmt.Errorf("parsing %s: %w", envPort, err)
 	}
-	q, err := strconv.Atoi(os.Getenv(envQPS))
-	if err != nil {
-		return fmt.Errorf("parsing %s: %w", envQPS, err)
-	}
-	cfg := &rest.Config{
+	// The client rate and the number of workers are landfall manager's.
+	cfg := manager.ClientRate(&rest.Config{
 		Host: os.Getenv(envHost), BearerToken: os.Getenv(envToken),
 		TLSClientConfig: rest.TLSClientConfig{CAFile: os.Getenv(envCAFile)},
-		QPS:             float32(q), Burst: 2 * q,
-	}
-	mgr, err := webhooktest.NewControllerManager(cfg, port, os.Getenv(envCertDir), os.Getenv(envMetrics), 4)
+	})
+	workers := controller.DefaultOptions().MaxConcurrentReconciles
+	mgr, err := webhooktest.NewControllerManager(cfg, port, os.Getenv(envCertDir), os.Getenv(envMetrics), workers)
 	if err != nil {
 		return err
 	}

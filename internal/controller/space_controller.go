@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -179,8 +180,8 @@ func (r *SpaceReconciler) render(ctx context.Context, account *landfallv1alpha1.
 // space's is adopted only when spec.adopt is set and it belongs to no
 // account.
 func (r *SpaceReconciler) reconcileNamespace(ctx context.Context, account *landfallv1alpha1.Account, obj *landfallv1alpha1.Space, rendered []*tenancy.Rendered) error {
-	ns := &corev1.Namespace{}
-	err := r.Get(ctx, types.NamespacedName{Name: obj.Name}, ns)
+	ns := namespaceMetadata(obj.Name)
+	err := r.Get(ctx, client.ObjectKeyFromObject(ns), ns)
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
@@ -200,12 +201,28 @@ func (r *SpaceReconciler) reconcileNamespace(ctx context.Context, account *landf
 		return stallError(landfallv1alpha1.NamespaceConflictReason, fmt.Errorf("namespace %s already exists and is not this space's", obj.Name))
 	}
 	labels := tenancy.NamespaceLabels(account, obj.Name, rendered)
+	obj.Status.Namespace = obj.Name
+	if err == nil && appliedMetadata(ns, tenancy.FieldManager, labels, account.Spec.Space.Annotations) {
+		// What the apply would send is what the namespace has, and
+		// Landfall owns nothing more: skip the round trip (and its
+		// admission webhook call).
+		return nil
+	}
 	apply := corev1ac.Namespace(obj.Name).WithLabels(labels).WithAnnotations(account.Spec.Space.Annotations)
 	if err := r.Apply(ctx, apply, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
 		return fmt.Errorf("applying namespace %s: %w", obj.Name, err)
 	}
-	obj.Status.Namespace = obj.Name
 	return nil
+}
+
+// namespaceMetadata returns an empty metadata-only Namespace to read
+// into. The reconcilers need only a namespace's metadata, so they read it
+// from the metadata informer their namespace watch starts, instead of
+// caching every Namespace a second time in full.
+func namespaceMetadata(name string) *metav1.PartialObjectMetadata {
+	ns := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	return ns
 }
 
 // reconcileInstances applies one TemplateInstance per template, deletes
@@ -214,6 +231,15 @@ func (r *SpaceReconciler) reconcileNamespace(ctx context.Context, account *landf
 func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv1alpha1.Space, refs []landfallv1alpha1.TemplateReference) error {
 	var names []string
 	for _, ref := range refs {
+		names = append(names, ref.Name)
+		existing := &landfallv1alpha1.TemplateInstance{}
+		err := r.Get(ctx, types.NamespacedName{Namespace: obj.Name, Name: ref.Name}, existing)
+		if client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("reading template instance %s: %w", ref.Name, err)
+		}
+		if err == nil && instanceUpToDate(existing, obj.Name, ref) {
+			continue
+		}
 		ti := &landfallv1alpha1.TemplateInstance{
 			TypeMeta:   metav1.TypeMeta{APIVersion: landfallv1alpha1.GroupVersion.String(), Kind: landfallv1alpha1.TemplateInstanceKind},
 			ObjectMeta: metav1.ObjectMeta{Namespace: obj.Name, Name: ref.Name, Labels: map[string]string{tenancy.LabelSpace: obj.Name}},
@@ -222,7 +248,6 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 		if err := applyTyped(ctx, r.Client, ti); err != nil {
 			return fmt.Errorf("applying template instance %s: %w", ref.Name, err)
 		}
-		names = append(names, ref.Name)
 	}
 	obj.Status.Templates = names
 	var list landfallv1alpha1.TemplateInstanceList
@@ -238,7 +263,7 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 			}
 			continue
 		}
-		if ti.Status.ObservedGeneration != ti.Generation || !meta.IsStatusConditionTrue(ti.Status.Conditions, landfallv1alpha1.ReadyCondition) {
+		if !instanceReady(ti) {
 			pending = append(pending, ti.Name)
 		}
 	}
@@ -246,6 +271,15 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 		return retryError(landfallv1alpha1.TemplatesNotReadyReason, fmt.Errorf("waiting for templates %v to be applied", missingOr(names, list.Items, pending)))
 	}
 	return nil
+}
+
+// instanceUpToDate reports whether an existing instance already has what
+// reconcileInstances would apply, so the apply can be skipped. A change
+// by anyone else to these fields makes it false, and the apply takes
+// them back.
+func instanceUpToDate(ti *landfallv1alpha1.TemplateInstance, space string, ref landfallv1alpha1.TemplateReference) bool {
+	return ti.DeletionTimestamp.IsZero() && ti.Labels[tenancy.LabelSpace] == space &&
+		ti.Spec.Template == ref.Name && equality.Semantic.DeepEqual(ti.Spec.Parameters, ref.Parameters)
 }
 
 // missingOr lists the pending instances, or the names not listed yet.
@@ -263,8 +297,17 @@ func missingOr(names []string, items []landfallv1alpha1.TemplateInstance, pendin
 // immutable, so a changed role replaces the binding.
 func (r *SpaceReconciler) reconcileAccess(ctx context.Context, account *landfallv1alpha1.Account, obj *landfallv1alpha1.Space) error {
 	role := account.GetSpaceClusterRole()
+	subjects := spaceSubjects(account)
 	existing := &rbacv1.RoleBinding{}
 	err := r.Get(ctx, types.NamespacedName{Namespace: obj.Name, Name: SpaceRoleBindingName}, existing)
+	if err == nil && existing.RoleRef.Name == role && existing.Labels[tenancy.LabelAccount] == account.Name &&
+		equality.Semantic.DeepEqual(existing.Subjects, subjects) {
+		// Already bound as the apply would bind (subjects are an atomic
+		// list: anyone adding a subject makes this false and the apply
+		// removes it).
+		obj.Status.AccessGranted = true
+		return nil
+	}
 	if err == nil && existing.RoleRef.Name != role {
 		if err := r.Delete(ctx, existing); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("replacing role binding: %w", err)
@@ -275,12 +318,10 @@ func (r *SpaceReconciler) reconcileAccess(ctx context.Context, account *landfall
 	apply := rbacv1ac.RoleBinding(SpaceRoleBindingName, obj.Name).
 		WithLabels(map[string]string{tenancy.LabelAccount: account.Name}).
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(role))
-	for _, s := range account.Spec.Subjects {
+	for _, s := range subjects {
 		sub := rbacv1ac.Subject().WithKind(s.Kind).WithName(s.Name)
 		if s.APIGroup != "" {
 			sub = sub.WithAPIGroup(s.APIGroup)
-		} else if s.Kind != rbacv1.ServiceAccountKind {
-			sub = sub.WithAPIGroup(rbacv1.GroupName)
 		}
 		if s.Namespace != "" {
 			sub = sub.WithNamespace(s.Namespace)
@@ -294,14 +335,27 @@ func (r *SpaceReconciler) reconcileAccess(ctx context.Context, account *landfall
 	return nil
 }
 
+// spaceSubjects returns the account's subjects as the space RoleBinding
+// holds them: Users and Groups in the RBAC API group.
+func spaceSubjects(account *landfallv1alpha1.Account) []rbacv1.Subject {
+	out := make([]rbacv1.Subject, 0, len(account.Spec.Subjects))
+	for _, s := range account.Spec.Subjects {
+		if s.APIGroup == "" && s.Kind != rbacv1.ServiceAccountKind {
+			s.APIGroup = rbacv1.GroupName
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // reconcileDelete deletes the namespace and removes the finalizer once it
 // is gone. A namespace that is not this space's is left alone.
 func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1alpha1.Space) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(obj, tenancy.SpaceFinalizer) {
 		return ctrl.Result{}, nil
 	}
-	ns := &corev1.Namespace{}
-	err := r.Get(ctx, types.NamespacedName{Name: obj.Name}, ns)
+	ns := namespaceMetadata(obj.Name)
+	err := r.Get(ctx, client.ObjectKeyFromObject(ns), ns)
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:
@@ -329,16 +383,29 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 // finalizeStatus summarises the outcome into conditions and patches the
 // status once.
 func (r *SpaceReconciler) finalizeStatus(ctx context.Context, base, obj *landfallv1alpha1.Space, err error) (ctrl.Result, error) {
+	// Waiting for templates needs no timer: the TemplateInstance watch
+	// passes an instance becoming ready. A timer would also fire once more
+	// after the space is Ready (a success does not cancel it).
+	wait := 5 * time.Second
+	if re, ok := asReconcileError(err); ok && re.reason == landfallv1alpha1.TemplatesNotReadyReason {
+		wait = 0
+	}
 	result, retErr := summarizeTenancy(tenancyStatus{&obj.Status.Conditions, &obj.Status.ObservedGeneration, obj.Generation}, err,
-		landfallv1alpha1.SpaceReadyReason, fmt.Sprintf("namespace %s ready with %d template(s), account %s bound", obj.Name, len(obj.Status.Templates), obj.Spec.Account), 5*time.Second)
+		landfallv1alpha1.SpaceReadyReason, fmt.Sprintf("namespace %s ready with %d template(s), account %s bound", obj.Name, len(obj.Status.Templates), obj.Spec.Account), wait)
+	if err != nil {
+		ctrl.LoggerFrom(ctx).V(1).Info("space not ready", "reason", meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition).Reason, "error", err.Error())
+	}
+	if equality.Semantic.DeepEqual(base.Status, obj.Status) {
+		// Nothing to write: conditions keep their transition time while
+		// their status holds, so a pass that changes nothing sends no
+		// patch (and no watch event).
+		return result, retErr
+	}
 	if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil {
 		if apierrors.IsNotFound(perr) {
 			return ctrl.Result{}, nil
 		}
 		return ctrl.Result{}, errors.Join(retErr, fmt.Errorf("patching status: %w", perr))
-	}
-	if err != nil {
-		ctrl.LoggerFrom(ctx).V(1).Info("space not ready", "reason", meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition).Reason, "error", err.Error())
 	}
 	return result, retErr
 }

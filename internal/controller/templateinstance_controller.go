@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -116,8 +116,8 @@ func (r *TemplateInstanceReconciler) reconcile(ctx context.Context, obj *landfal
 // scope returns what the template is rendered for: the namespace's space
 // and account, from the labels Landfall set.
 func (r *TemplateInstanceReconciler) scope(ctx context.Context, namespace string) (tenancy.Scope, error) {
-	ns := &corev1.Namespace{}
-	if err := r.Get(ctx, types.NamespacedName{Name: namespace}, ns); err != nil {
+	ns := namespaceMetadata(namespace)
+	if err := r.Get(ctx, client.ObjectKeyFromObject(ns), ns); err != nil {
 		return tenancy.Scope{}, fmt.Errorf("reading namespace %s: %w", namespace, err)
 	}
 	scope := tenancy.Scope{Space: namespace, Account: ns.Labels[tenancy.LabelAccount]}
@@ -160,6 +160,11 @@ func (r *TemplateInstanceReconciler) prune(ctx context.Context, obj *landfallv1a
 func (r *TemplateInstanceReconciler) finalizeStatus(ctx context.Context, base, obj *landfallv1alpha1.TemplateInstance, err error) (ctrl.Result, error) {
 	result, retErr := summarizeTenancy(tenancyStatus{&obj.Status.Conditions, &obj.Status.ObservedGeneration, obj.Generation}, err,
 		landfallv1alpha1.AppliedReason, fmt.Sprintf("%d object(s) of template %s applied", len(obj.Status.Inventory), obj.Spec.Template), 5*time.Second)
+	if equality.Semantic.DeepEqual(base.Status, obj.Status) {
+		// Nothing changed (a drift revert, a template change that
+		// renders the same): no patch, so no event for the Space.
+		return result, retErr
+	}
 	if perr := r.Status().Patch(ctx, obj, client.MergeFrom(base)); perr != nil {
 		if apierrors.IsNotFound(perr) {
 			return ctrl.Result{}, nil

@@ -3,11 +3,14 @@ package controller
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -112,13 +115,22 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		return predicate.NewPredicateFuncs(func(o client.Object) bool { _, ok := o.GetLabels()[key]; return ok })
 	}
 
+	// The watches pass only what can change a Space's outcome, so a Ready
+	// space is never reconciled again until something it depends on
+	// changes (there is no periodic resync: drift arrives by watch). The
+	// Space's own status patches and the creates of what it made itself
+	// come back as events and are filtered out; each of them would
+	// otherwise cost a full reconcile per space. Namespaces are watched
+	// (and read) as metadata only; RoleBindings in full, since the
+	// reconciler reads their subjects (one informer, not two).
 	space := &SpaceReconciler{Client: c}
 	if err := ctrl.NewControllerManagedBy(mgr).Named(SpaceControllerName).
-		For(&landfallv1alpha1.Space{}).
-		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelSpace))).
-		Watches(&landfallv1alpha1.TemplateInstance{}, handler.EnqueueRequestsFromMapFunc(spaceOf)).
-		WatchesMetadata(&rbacv1.RoleBinding{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelAccount))).
-		Watches(&landfallv1alpha1.Account{}, handler.EnqueueRequestsFromMapFunc(spacesOfAccount)).
+		For(&landfallv1alpha1.Space{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelSpace), metadataDriftPredicate())).
+		Watches(&landfallv1alpha1.TemplateInstance{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(instanceReadyChangedPredicate())).
+		Watches(&rbacv1.RoleBinding{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelAccount), updateDeletePredicate())).
+		Watches(&landfallv1alpha1.Account{}, handler.EnqueueRequestsFromMapFunc(spacesOfAccount), builder.WithPredicates(predicate.Or[client.Object](
+			predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionPredicate()))).
 		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(spacesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(copts).Complete(space); err != nil {
 		return fmt.Errorf("setting up space reconciler: %w", err)
@@ -131,8 +143,11 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		}
 		return nil
 	}
-	drift := builder.WithPredicates(hasLabel(tenancy.LabelTemplate), predicate.Or[client.Object](
-		predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{}))
+	// Drift of the objects an instance made: deletes, and changes to
+	// their spec (generation), labels, annotations or owner. Their
+	// creates are the instance's own doing, and status updates (the
+	// ResourceQuota's usage) are not drift.
+	drift := builder.WithPredicates(hasLabel(tenancy.LabelTemplate), metadataDriftPredicate())
 	b := ctrl.NewControllerManagedBy(mgr).Named(TemplateInstanceControllerName).
 		For(&landfallv1alpha1.TemplateInstance{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(instancesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{}))
@@ -193,6 +208,67 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		return fmt.Errorf("adding space role runnable: %w", err)
 	}
 	return nil
+}
+
+// updateDeletePredicate drops creates: the watches that use it are on
+// objects the reconciler creates itself, whose create event would only
+// bring back the reconcile that made them. An informer's initial list
+// also arrives as creates; the reconciled Kind's own creates cover
+// those.
+func updateDeletePredicate() predicate.Predicate {
+	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
+}
+
+// metadataDriftPredicate passes deletes and updates that change what a
+// reconciler set on an object it made: the spec (generation), labels,
+// annotations or owner references, or that start its deletion. Creates
+// are dropped (updateDeletePredicate), and so are status-only updates,
+// which change the resourceVersion and nothing of these. Kinds without a
+// generation (ResourceQuota, LimitRange) show spec edits only by their
+// resourceVersion, which their status updates change too; for those the
+// template-objects webhook is the guard and a delete is still reverted.
+func metadataDriftPredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			o, n := e.ObjectOld, e.ObjectNew
+			return o.GetGeneration() != n.GetGeneration() ||
+				!maps.Equal(o.GetLabels(), n.GetLabels()) ||
+				!maps.Equal(o.GetAnnotations(), n.GetAnnotations()) ||
+				!equality.Semantic.DeepEqual(o.GetOwnerReferences(), n.GetOwnerReferences()) ||
+				o.GetDeletionTimestamp().IsZero() != n.GetDeletionTimestamp().IsZero()
+		},
+	}
+}
+
+// instanceReadyChangedPredicate passes the TemplateInstance events a
+// Space waits for: an instance becoming ready (or unready) for its
+// current generation, and deletes (the Space applies it again). Creates
+// pass only for ready instances (an informer relist can show an instance
+// first when it is ready already); the Space's own create of an instance
+// is dropped, and so are status patches that keep readiness (inventory,
+// template generation).
+func instanceReadyChangedPredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc: func(e event.CreateEvent) bool {
+			ti, ok := e.Object.(*landfallv1alpha1.TemplateInstance)
+			return !ok || instanceReady(ti)
+		},
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			o, ok1 := e.ObjectOld.(*landfallv1alpha1.TemplateInstance)
+			n, ok2 := e.ObjectNew.(*landfallv1alpha1.TemplateInstance)
+			if !ok1 || !ok2 {
+				return true
+			}
+			return instanceReady(o) != instanceReady(n)
+		},
+	}
+}
+
+// instanceReady reports whether an instance has applied its current
+// spec: the Space binds its subjects only then.
+func instanceReady(ti *landfallv1alpha1.TemplateInstance) bool {
+	return ti.Status.ObservedGeneration == ti.Generation && meta.IsStatusConditionTrue(ti.Status.Conditions, landfallv1alpha1.ReadyCondition)
 }
 
 // createDeletePredicate passes creates and deletes only.

@@ -3,6 +3,8 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -10,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/config/rbac"
 	"github.com/landfall-dev/landfall/internal/tenancy"
 )
 
@@ -67,8 +70,16 @@ var quotaResources = []admissionregistrationv1.RuleWithOperations{
 //     quota. The namespace selector limits it to tenant spaces and a fixed
 //     resource list; the ledger lives on the AccountQuota, so two replicas
 //     serve it safely and a restart loses nothing.
-//   - space defaulting, mutating (Ignore): it only adds the account label
-//     and created-by annotation, which nothing trusts for security.
+//   - space defaulting, mutating (Ignore): it only adds the account label,
+//     created-by annotation and finalizer, which nothing trusts for
+//     security (the reconciler adds the finalizer if it is missing).
+//
+// The namespace and template-object webhooks exempt the platform
+// identities first thing; their match condition (platformExempt) makes
+// the API server skip the call for ManagerIdentities, so the manager's
+// own namespace and template applies (six per space) cost no webhook
+// round trip. Identities configured beyond those still reach the
+// handlers, which exempt them.
 func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWebhookConfiguration, *admissionregistrationv1.MutatingWebhookConfiguration) {
 	fail, ignore := admissionregistrationv1.Fail, admissionregistrationv1.Ignore
 	none := admissionregistrationv1.SideEffectClassNone
@@ -76,6 +87,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 	timeout := int32(10)
 	tenantSpaces := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: tenancy.LabelAccount, Operator: metav1.LabelSelectorOpExists}}}
 	versions := []string{"v1"}
+	notPlatform := []admissionregistrationv1.MatchCondition{platformExempt(ManagerIdentities())}
 	v := &admissionregistrationv1.ValidatingWebhookConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: ConfigurationName},
 		Webhooks: []admissionregistrationv1.ValidatingWebhook{
@@ -86,7 +98,8 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 			},
 			{
 				Name: "namespaces.landfall.dev", ClientConfig: cc(NamespaceValidatePath),
-				Rules: []admissionregistrationv1.RuleWithOperations{rule([]string{""}, []string{"namespaces"}, admissionregistrationv1.Create, admissionregistrationv1.Update)},
+				Rules:           []admissionregistrationv1.RuleWithOperations{rule([]string{""}, []string{"namespaces"}, admissionregistrationv1.Create, admissionregistrationv1.Update)},
+				MatchConditions: notPlatform,
 				NamespaceSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
 					Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"kube-system", "kube-public", "kube-node-lease"},
 				}}},
@@ -97,6 +110,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 				Rules:             []admissionregistrationv1.RuleWithOperations{rule([]string{"*"}, []string{"*"}, admissionregistrationv1.Create, admissionregistrationv1.Update, admissionregistrationv1.Delete)},
 				NamespaceSelector: tenantSpaces,
 				ObjectSelector:    &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: tenancy.LabelTemplate, Operator: metav1.LabelSelectorOpExists}}},
+				MatchConditions:   notPlatform,
 				FailurePolicy:     &fail, SideEffects: &none, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
 			},
 			{
@@ -117,6 +131,31 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 		}},
 	}
 	return v, m
+}
+
+// ManagerIdentities are the exemptions of landfall manager: the defaults
+// and the manager's own ServiceAccount.
+func ManagerIdentities() Identities {
+	ids := DefaultIdentities()
+	ids.Users = append(ids.Users, rbac.ServiceAccountUser)
+	return ids
+}
+
+// platformExempt is a match condition that is false for the exempt
+// identities, so the API server does not call the webhook for them.
+func platformExempt(ids Identities) admissionregistrationv1.MatchCondition {
+	quote := func(list []string) string {
+		q := make([]string, len(list))
+		for i, s := range list {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return admissionregistrationv1.MatchCondition{
+		Name: "not-platform",
+		Expression: fmt.Sprintf("!(request.userInfo.username in %s) && !request.userInfo.groups.exists(g, g in %s)",
+			quote(ids.Users), quote(ids.Groups)),
+	}
 }
 
 func rule(groups, resources []string, ops ...admissionregistrationv1.OperationType) admissionregistrationv1.RuleWithOperations {

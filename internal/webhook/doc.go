@@ -6,7 +6,8 @@
 //   - SpaceValidator: only subjects of an account create Spaces for it,
 //     within its space limit and name rule; only platform admins adopt
 //     existing namespaces.
-//   - SpaceDefaulter: records the account label and the creator on Spaces.
+//   - SpaceDefaulter: records the account label and the creator on Spaces,
+//     and adds the space finalizer on create.
 //   - NamespaceValidator: tenants cannot set, change or remove
 //     landfall.dev/* or Pod Security Admission labels on namespaces.
 //   - TemplateObjectValidator: tenants cannot modify or delete objects a

@@ -15,9 +15,13 @@ import (
 )
 
 // TestManager_RestartMidAccountDeletion stops the manager as soon as the
-// first namespace of a deleted account is gone, starts a new one, and
-// checks the deletion completes: no orphan namespace, no Space or
-// TemplateInstance left, every finalizer removed.
+// first namespace of a deleted account is terminating, starts a new one,
+// and checks the deletion completes: no orphan namespace, no Space or
+// TemplateInstance left, every finalizer removed. (Waiting until a first
+// namespace is gone came too late: the namespaces of an account go
+// within milliseconds of each other, and the manager removes the space
+// and account finalizers as fast, so the account could be gone before
+// Stop returned.)
 func TestManager_RestartMidAccountDeletion(t *testing.T) {
 	g := NewWithT(t)
 	mgr := startManager(t)
@@ -37,12 +41,13 @@ func TestManager_RestartMidAccountDeletion(t *testing.T) {
 	g.Expect(admin.Delete(ctx, account)).To(Succeed())
 	g.Eventually(func() bool {
 		for _, s := range spaces {
-			if apierrors.IsNotFound(admin.Get(ctx, client.ObjectKey{Name: s}, &corev1.Namespace{})) {
+			ns := &corev1.Namespace{}
+			if err := admin.Get(ctx, client.ObjectKey{Name: s}, ns); apierrors.IsNotFound(err) || !ns.DeletionTimestamp.IsZero() {
 				return true
 			}
 		}
 		return false
-	}).WithTimeout(60*time.Second).WithPolling(20*time.Millisecond).Should(BeTrue(), "a first namespace is deleted")
+	}).WithTimeout(60*time.Second).WithPolling(20*time.Millisecond).Should(BeTrue(), "a first namespace is being deleted")
 	g.Expect(mgr.Stop()).To(Succeed())
 
 	// The interruption really is mid-way: the account still waits on its

@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -86,7 +87,12 @@ func (h *SpaceValidator) Handle(ctx context.Context, req admission.Request) admi
 }
 
 // SpaceDefaulter labels a new Space with its account (so spaces can be
-// selected by label) and records who created it.
+// selected by label), records who created it and adds the space
+// finalizer, which saves the space reconciler a write (and this webhook
+// a second call) per space. The reconciler still adds the finalizer when
+// the webhook was skipped (its failure policy is Ignore). Only creates
+// get it: re-adding it on update would block the deletion that removes
+// it.
 type SpaceDefaulter struct{}
 
 // Handle returns the patch.
@@ -104,6 +110,7 @@ func (h *SpaceDefaulter) Handle(_ context.Context, req admission.Request) admiss
 			space.Annotations = map[string]string{}
 		}
 		space.Annotations[AnnotationCreatedBy] = req.UserInfo.Username
+		controllerutil.AddFinalizer(&space, tenancy.SpaceFinalizer)
 	}
 	raw, err := json.Marshal(&space)
 	if err != nil {

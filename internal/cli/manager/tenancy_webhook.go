@@ -18,7 +18,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"github.com/landfall-dev/landfall/config/rbac"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	certs "github.com/landfall-dev/landfall/internal/detect/webhook"
 	"github.com/landfall-dev/landfall/internal/webhook"
@@ -106,9 +105,7 @@ func (o *tenancyWebhookOptions) clientConfig(caPEM []byte) (webhook.ClientConfig
 // that installs the configurations once the server serves, so the API
 // server never calls a webhook that is not there yet.
 func (o *tenancyWebhookOptions) addTo(mgr ctrl.Manager, caPEM []byte, log logr.Logger) error {
-	ids := webhook.DefaultIdentities()
-	ids.Users = append(ids.Users, rbac.ServiceAccountUser) // the manager in the cluster
-	webhook.Setup(mgr, webhook.Options{Identities: ids})
+	webhook.Setup(mgr, webhook.Options{Identities: webhook.ManagerIdentities()})
 	srv := mgr.GetWebhookServer()
 	if err := mgr.AddReadyzCheck("webhooks", srv.StartedChecker()); err != nil {
 		return fmt.Errorf("adding webhook ready check: %w", err)

@@ -157,11 +157,7 @@ func (m *Manager) URL() string { return "https://127.0.0.1:" + strconv.Itoa(m.po
 
 // Identities are the webhook exemptions: the defaults plus the manager's
 // own ServiceAccount, as `landfall manager` configures them.
-func Identities() webhook.Identities {
-	ids := webhook.DefaultIdentities()
-	ids.Users = append(ids.Users, rbac.ServiceAccountUser)
-	return ids
-}
+func Identities() webhook.Identities { return webhook.ManagerIdentities() }
 
 // Start runs a new manager and returns once its webhook server accepts
 // connections. It is an error to start a running Manager.

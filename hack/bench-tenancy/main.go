@@ -452,7 +452,7 @@ func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr
 		return nil, fmt.Errorf("finding own executable: %w", err)
 	}
 	cfg := m.Config()
-	cmd := exec.CommandContext(ctx, self) //nolint:gosec // re-executes this very binary
+	cmd := exec.CommandContext(ctx, self)
 	cmd.Env = append(os.Environ(),
 		envManager+"=1", envHost+"="+cfg.Host, envCAFile+"="+caFile, envToken+"="+cfg.BearerToken,
 		envPort+"="+strconv.Itoa(m.Port()), envCertDir+"="+m.CertDir(), envMetrics+"="+metricsAddr)

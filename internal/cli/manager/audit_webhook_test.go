@@ -286,8 +286,16 @@ func TestManager_AuditWebhookEndToEnd(t *testing.T) {
 	// API server's raise nothing: only the pod (created by hand) and the
 	// exec do. The Events' namespace was created.
 	fired := map[string]bool{}
-	for _, m := range regexp.MustCompile(`msg="attack detected" logger=audit-webhook rule=(\S+)`).FindAllStringSubmatch(logs.String(), -1) {
-		fired[m[1]] = true
+	for _, line := range strings.Split(logs.String(), "\n") {
+		// The local cluster's own bootstrap binds cluster-admin to
+		// platform-admin before the manager runs; the API server may
+		// still deliver that buffered event (rightly alerted), or not.
+		if strings.Contains(line, "landfall-local:platform-admin") {
+			continue
+		}
+		if m := regexp.MustCompile(`msg="attack detected" logger=audit-webhook rule=(\S+)`).FindStringSubmatch(line); m != nil {
+			fired[m[1]] = true
+		}
 	}
 	g.Expect(fired).To(Equal(map[string]bool{"bare-pod-created": true, "pod-exec": true, "exec-shell": true}))
 	_, err = admin.CoreV1().Namespaces().Get(ctx, "landfall-system", metav1.GetOptions{})

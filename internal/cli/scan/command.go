@@ -33,12 +33,14 @@ type deps struct {
 	registry func() (*posture.Registry, error)
 	now      func() time.Time
 	version  func() string
+	// pageSize is the LIST page size of --cluster; 0 is the default.
+	pageSize int64
 }
 
 func newCommand(d deps) *cobra.Command {
 	o := newOptions()
 	cmd := &cobra.Command{
-		Use:   "scan [PATH...|-]",
+		Use:   "scan [PATH...|-] | --cluster",
 		Short: "Scan Kubernetes manifests for the weaknesses of the Threat Matrix",
 		Long: `Scan Kubernetes manifests for the weaknesses an attacker would use, keyed on
 the techniques of the Threat Matrix for Kubernetes.
@@ -55,7 +57,14 @@ with file and line and the other files are still scanned.
 Objects opt out of checks with the annotations landfall.dev/ignore
 ("<check-id>,<check-id>") and landfall.dev/ignore-reason, on the object or
 its pod template. --config names a YAML file of exceptions per check and
-resource, each with a reason and an optional expiry.`,
+resource, each with a reason and an optional expiry.
+
+--cluster scans the live cluster of the kubeconfig (--kubeconfig,
+--context) instead of PATHs, all namespaces unless -n is given, with
+paginated LIST calls and the caller's own credentials. Findings point at
+kind/namespace/name. Kinds the identity may not list are reported as "not
+assessed: forbidden" and the report says how complete it is; checks that
+need such a kind to judge are reported as not assessed rather than passed.`,
 		Example: `  # Scan the manifests under ./deploy and print findings grouped by tactic
   landfall scan ./deploy
 
@@ -69,8 +78,18 @@ resource, each with a reason and an optional expiry.`,
   helm template my-chart | landfall scan --config landfall.yaml -
 
   # A self-contained HTML report
-  landfall scan -o html --out report.html ./deploy`,
+  landfall scan -o html --out report.html ./deploy
+
+  # The live cluster of the current context, all namespaces; JSON with a
+  # completeness section naming what the identity could not list
+  landfall scan --cluster -o json
+
+  # One namespace of another context, selected objects only
+  landfall scan --cluster --context prod -n shop -l app=web`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validateTarget(args, func(name string) bool { return cmd.Flags().Changed(name) }); err != nil {
+				return cliutil.UsageError(err)
+			}
 			return o.run(cmd.Context(), d, streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout(), err: cmd.ErrOrStderr()}, args)
 		},
 	}
@@ -109,6 +128,9 @@ func (o *options) run(ctx context.Context, d deps, std streams, paths []string) 
 	cfg, err := o.loadConfig(builtin)
 	if err != nil {
 		return cliutil.UsageError(err)
+	}
+	if o.cluster {
+		return o.runCluster(ctx, d, std, reg, cfg, failOn)
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}

@@ -29,6 +29,13 @@ type options struct {
 	set                    []string
 	checks                 []string
 	excludeChecks          []string
+
+	// Live-cluster scan (--cluster).
+	cluster       bool
+	kube          cliutil.KubeFlags
+	namespace     string
+	allNamespaces bool
+	selector      string
 }
 
 func newOptions() *options {
@@ -54,6 +61,11 @@ func (o *options) BindFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.set, "set", nil, "Helm value `KEY=VALUE` for charts (repeatable)")
 	fs.StringSliceVar(&o.checks, "checks", nil, "run only these check `IDs` (comma-separated, globs allowed)")
 	fs.StringSliceVar(&o.excludeChecks, "exclude-checks", nil, "skip these check `IDs` (comma-separated, globs allowed)")
+	fs.BoolVar(&o.cluster, "cluster", false, "scan the live cluster of the kubeconfig instead of manifests (LIST calls only)")
+	o.kube.Bind(fs)
+	fs.StringVarP(&o.namespace, "namespace", "n", "", "with --cluster: scan only this `namespace` (cluster-scoped kinds are skipped)")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with --cluster: scan every namespace and the cluster-scoped kinds (the default)")
+	fs.StringVarP(&o.selector, "selector", "l", "", "with --cluster: label `selector` for every LIST (cross-object checks see only the selected objects)")
 }
 
 // bindCompletions registers shell completion for the flags of cmd.

@@ -62,7 +62,15 @@
 //	                  "matched": int, "problem"?}],
 //	  "loadErrors": [{"file", "line"?, "message"}],
 //	  "notes": [string],
-//	  "files": [string]
+//	  "files": [string],
+//	  "completeness"?: {              // live-cluster scans only
+//	    "cluster", "namespace"?, "percent": int,
+//	    "kindsNeeded": int, "kindsAssessed": int,
+//	    "kinds": [{"kind", "resource"?, "listed": int, "status"}],
+//	    "notAssessed": [{...kind fields}],   // status "not assessed: ..."
+//	    "skipped": [string],                 // cluster-scoped, with a namespace
+//	    "checksNotAssessed": [{"id", "reason"}]
+//	  }
 //	}
 //
 // tactics are the tactic IDs (for example "privilege-escalation") of the

@@ -131,7 +131,7 @@ func htmlFindingOf(c *catalog, f *posture.Finding, tactic string, also []string)
 		Tactic:       tactic,
 		Also:         strings.Join(also, ", "),
 		TacticIDs:    strings.Join(c.tacticsOf(f.Techniques), " "),
-		Location:     location(f.Source.File, f.Source.Line),
+		Location:     sourceLocation(f.Source),
 	}
 	for _, t := range f.Techniques {
 		hf.Techniques = append(hf.Techniques, htmlTechnique{ID: t, Name: c.techniqueName(t)})

@@ -107,6 +107,12 @@ func writeJSON(w io.Writer, r *Report, _ Options) error {
 	j.value("loadErrors", loadErrors)
 	j.value("notes", nonNil(r.Notes))
 	j.value("files", nonNil(r.Files))
+	if c := r.Completeness; c != nil {
+		out := *c
+		out.Kinds, out.NotAssessed, out.Skipped = nonNil(c.Kinds), nonNil(c.NotAssessed), nonNil(c.Skipped)
+		out.ChecksNotAssessed = nonNil(c.ChecksNotAssessed)
+		j.value("completeness", out)
+	}
 	j.close("}")
 	return j.finish()
 }

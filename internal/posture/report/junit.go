@@ -175,7 +175,7 @@ func junitFailure(o *junitObject) *junitProblem {
 	fs := sortedBySeverity(o.findings)
 	msgs := make([]string, 0, len(fs))
 	var text strings.Builder
-	fmt.Fprintf(&text, "%s at %s\n", o.ref, location(o.source.File, o.source.Line))
+	fmt.Fprintf(&text, "%s at %s\n", o.ref, sourceLocation(o.source))
 	for _, f := range fs {
 		msgs = append(msgs, f.Message)
 		fmt.Fprintf(&text, "%s: %s\n", orDash(f.Path), f.Message)

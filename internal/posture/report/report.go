@@ -34,6 +34,63 @@ type Report struct {
 	LoadErrors []LoadError
 	// Notes are remarks for the reader, for example skipped files.
 	Notes []string
+	// Completeness is set for a scan of a live cluster: which object
+	// kinds could be read and which could not. Nil for manifest scans.
+	Completeness *Completeness
+}
+
+// Completeness says how much of a live cluster a scan could see.
+type Completeness struct {
+	// Cluster names the cluster (kubeconfig context or server).
+	Cluster string `json:"cluster"`
+	// Namespace is the namespace scanned; empty for all namespaces.
+	Namespace string `json:"namespace,omitempty"`
+	// Percent is Assessed/Needed in whole percent, rounded down.
+	Percent int `json:"percent"`
+	// Needed counts the object kinds in scope that the cluster serves.
+	Needed int `json:"kindsNeeded"`
+	// Assessed counts the kinds of Needed that were read in full.
+	Assessed int `json:"kindsAssessed"`
+	// Kinds are every kind the checks need with what became of it.
+	Kinds []KindStatus `json:"kinds"`
+	// NotAssessed are the kinds in scope that could not be read, with
+	// the reason ("not assessed: forbidden").
+	NotAssessed []KindStatus `json:"notAssessed"`
+	// Skipped are cluster-scoped kinds left out of a namespace scan.
+	Skipped []string `json:"skipped"`
+	// ChecksNotAssessed are checks whose findings were dropped because a
+	// kind they look up could not be read.
+	ChecksNotAssessed []CheckNotAssessed `json:"checksNotAssessed"`
+}
+
+// KindStatus is what a live scan did with one object kind.
+type KindStatus struct {
+	// Kind is the object kind.
+	Kind string `json:"kind"`
+	// Resource is resource.group/version, empty when not served.
+	Resource string `json:"resource,omitempty"`
+	// Listed counts the objects read.
+	Listed int `json:"listed"`
+	// Status is "assessed", "not assessed: forbidden",
+	// "not assessed: <error>", "skipped: ..." or "not served".
+	Status string `json:"status"`
+}
+
+// CheckNotAssessed is a check whose findings a live scan dropped.
+type CheckNotAssessed struct {
+	// ID is the check ID.
+	ID string `json:"id"`
+	// Reason says which kinds were missing.
+	Reason string `json:"reason"`
+}
+
+// sourceLocation renders where a finding's object came from: file:line
+// for manifests, cluster:<name> for live objects.
+func sourceLocation(s posture.Source) string {
+	if s.File == "" && s.Cluster != "" {
+		return "cluster:" + s.Cluster
+	}
+	return location(s.File, s.Line)
 }
 
 // CheckInfo is the metadata of a check that ran.

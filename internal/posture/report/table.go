@@ -31,7 +31,7 @@ func writeTable(w io.Writer, r *Report, opts Options) error {
 				strings.Join(row.Techniques, ","),
 				row.CheckID,
 				row.Object.String(),
-				location(row.Source.File, row.Source.Line),
+				sourceLocation(row.Source),
 				orDash(row.Path),
 				msg,
 			})
@@ -111,9 +111,17 @@ func writeSummary(w io.Writer, r *Report, p painter) {
 		}
 		parts = append(parts, part)
 	}
+	from := plural(len(r.Files), "file")
+	if r.Completeness != nil {
+		from = "cluster " + r.Completeness.Cluster
+		if r.Completeness.Namespace != "" {
+			from += " (namespace " + r.Completeness.Namespace + ")"
+		}
+	}
 	fmt.Fprintf(w, "%s in %s from %s: %s.\n",
-		plural(len(r.Findings), "finding"), plural(r.Objects, "object"), plural(len(r.Files), "file"),
+		plural(len(r.Findings), "finding"), plural(r.Objects, "object"), from,
 		strings.Join(parts, ", "))
+	writeCompleteness(w, r.Completeness)
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintf(w, "%s suppressed by exceptions.\n", plural(len(r.Suppressed), "finding"))
 	}
@@ -155,4 +163,26 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeCompleteness writes the completeness line of a live scan and the
+// kinds and checks that were not assessed.
+func writeCompleteness(w io.Writer, c *Completeness) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(w, "Completeness: %d%% (%d of %d object kinds assessed).\n", c.Percent, c.Assessed, c.Needed)
+	var kinds []string
+	for _, k := range c.NotAssessed {
+		kinds = append(kinds, k.Kind+": "+k.Status)
+	}
+	writeList(w, "Not assessed:", kinds)
+	if len(c.Skipped) > 0 {
+		writeList(w, "Skipped (cluster-scoped, outside the namespace):", []string{strings.Join(c.Skipped, ", ")})
+	}
+	var checks []string
+	for _, ch := range c.ChecksNotAssessed {
+		checks = append(checks, ch.ID+": "+ch.Reason)
+	}
+	writeList(w, "Checks not assessed (findings dropped):", checks)
 }

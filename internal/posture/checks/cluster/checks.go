@@ -8,6 +8,7 @@ func Checks() []posture.Check {
 		WebhookExternalURL,
 		CronJobSchedule,
 		EphemeralContainers,
+		KubeSystemUnownedPod,
 		MutatingWebhookPods,
 		MirrorPodOutsideSystem,
 		SystemNameMimic,

@@ -9,6 +9,7 @@ func Checks() []posture.Check {
 		LoadBalancerUnrestricted,
 		NamespaceWithoutNetworkPolicy,
 		NetworkPolicyAllowAll,
+		PodSecurityLabelsMissing,
 		SensitiveInterfaceService,
 		SensitiveInterfaceIngress,
 		ServiceExternalIPs,

@@ -46,7 +46,8 @@ func subjectsNamed(names map[string]bool) posture.CheckFunc {
 // roles that every cluster binds to broad groups by default.
 func builtinDiscovery(b *posture.Object) bool {
 	switch posture.Str(b.U.Object, "roleRef", "name") {
-	case "system:public-info-viewer", "system:discovery", "system:basic-user":
+	case "system:public-info-viewer", "system:discovery", "system:basic-user",
+		"system:service-account-issuer-discovery", "system:cluster-trust-bundle-discovery":
 		return true
 	}
 	return false

@@ -10,6 +10,7 @@ func Checks() []posture.Check {
 		ClusterAdminBinding,
 		CoreDNSConfigMapWrite,
 		CreateWorkloads,
+		DefaultServiceAccountBinding,
 		DeleteEvents,
 		DeleteWorkloads,
 		EscalationVerbs,

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	. "github.com/onsi/gomega" //nolint:revive // Gomega's DSL, as in every test of the project
+	"github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -81,9 +81,9 @@ func (ts *Tenants) NewAccount(t testing.TB, group string) string {
 func (ts *Tenants) WaitReady(t testing.TB, name string) {
 	t.Helper()
 	c := ts.AdminClient(t)
-	NewWithT(t).Eventually(func(g Gomega) {
+	gomega.NewWithT(t).Eventually(func(g gomega.Gomega) {
 		s := &landfallv1alpha1.Space{}
-		g.Expect(c.Get(t.Context(), client.ObjectKey{Name: name}, s)).To(Succeed())
-		g.Expect(meta.IsStatusConditionTrue(s.Status.Conditions, landfallv1alpha1.ReadyCondition)).To(BeTrue())
-	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
+		g.Expect(c.Get(t.Context(), client.ObjectKey{Name: name}, s)).To(gomega.Succeed())
+		g.Expect(meta.IsStatusConditionTrue(s.Status.Conditions, landfallv1alpha1.ReadyCondition)).To(gomega.BeTrue())
+	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(gomega.Succeed())
 }

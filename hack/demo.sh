@@ -117,6 +117,8 @@ $kubectl wait --for=condition=Ready clusters.landfall.dev/local --timeout=60s >/
 $landfall cluster list
 echo "Topology drift of this fleet against the plan:"
 $landfall plan examples/plan/typical.yaml --check || true
+echo "Live posture of every Ready cluster of the fleet, a column each:"
+$landfall scan --fleet | sed -n '1,12p'
 
 step "Self-service tenancy: team A's account, and alice creates her own space"
 $kubectl apply -k config/samples

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
@@ -25,21 +26,29 @@ var manifestOnlyChecks = []string{"registry-credentials-in-manifest", "secret-in
 // validateTarget rejects flag combinations that mix the manifest and the
 // live-cluster scan.
 func (o *options) validateTarget(paths []string, changed func(string) bool) error {
-	if !o.cluster {
+	if !o.cluster && !o.fleet {
 		for _, f := range []string{"kubeconfig", "context", "namespace", "all-namespaces", "selector"} {
 			if changed(f) {
-				return fmt.Errorf("--%s needs --cluster", f)
+				return fmt.Errorf("--%s needs --cluster or --fleet", f)
 			}
 		}
 		return nil
 	}
+	target, what := "--cluster", "the live cluster"
+	if o.fleet {
+		target, what = "--fleet", "the fleet's clusters"
+	}
 	switch {
+	case o.cluster && o.fleet:
+		return errors.New("--cluster and --fleet are mutually exclusive")
 	case len(paths) > 0:
-		return fmt.Errorf("--cluster scans the live cluster and takes no PATH arguments (got %s)", strings.Join(paths, " "))
+		return fmt.Errorf("%s scans %s and takes no PATH arguments (got %s)", target, what, strings.Join(paths, " "))
 	case o.namespace != "" && o.allNamespaces:
 		return errors.New("--namespace and --all-namespaces are mutually exclusive")
 	case len(o.values) > 0 || len(o.set) > 0:
-		return errors.New("--values and --set apply to Helm charts, not to --cluster")
+		return fmt.Errorf("--values and --set apply to Helm charts, not to %s", target)
+	case o.fleet && !slices.Contains(fleetFormats, report.Format(o.output.String())):
+		return fmt.Errorf("--fleet writes -o table or json, not %s", o.output.String())
 	}
 	if o.selector != "" {
 		if _, err := labels.Parse(o.selector); err != nil {
@@ -56,18 +65,44 @@ func (o *options) runCluster(ctx context.Context, d deps, std streams, reg *post
 	if err != nil {
 		return fmt.Errorf("connecting to the cluster: %w", err)
 	}
-	var notes []string
-	if o.checks == nil {
-		reg = reg.Select(func(c posture.Check) bool { return !slices.Contains(manifestOnlyChecks, c.ID) })
-		notes = append(notes, "manifest-only checks not run on a live cluster: "+strings.Join(manifestOnlyChecks, ", "))
-	}
-	matcher := exception.NewMatcher(cfg, exception.Options{Now: d.now(), NoAnnotations: o.noAnnotationExceptions})
+	reg, notes := o.liveChecks(reg)
 	var objects atomic.Int64
 	prog := startProgress(std.err, &objects)
+	r, err := o.scanLive(ctx, d, restCfg, clusterName(o.kube.Kubeconfig, o.kube.Context, restCfg.Host), o.selector, reg, cfg, &objects)
+	prog.stop()
+	if err != nil {
+		return fmt.Errorf("scanning the cluster: %w", err)
+	}
+	r.Notes = append(notes, r.Notes...)
+	if err := o.write(std.out, r); err != nil {
+		return err
+	}
+	// Seeing nothing must not pass a CI gate: like an empty manifest scan
+	// it exits 2 unless --allow-empty, after the report says why.
+	if c := r.Completeness; c.Assessed == 0 && c.Needed > 0 && !o.allowEmpty {
+		return cliutil.UsageError(fmt.Errorf("no object kind could be listed (0 of %d assessed; use --allow-empty to accept)", c.Needed))
+	}
+	return exitStatus(r, failOn, true, nil)
+}
+
+// liveChecks leaves the manifest-only checks out of a live scan unless
+// --checks names the checks, and says so in a note.
+func (o *options) liveChecks(reg *posture.Registry) (*posture.Registry, []string) {
+	if o.checks != nil {
+		return reg, nil
+	}
+	reg = reg.Select(func(c posture.Check) bool { return !slices.Contains(manifestOnlyChecks, c.ID) })
+	return reg, []string{"manifest-only checks not run on a live cluster: " + strings.Join(manifestOnlyChecks, ", ")}
+}
+
+// scanLive scans one live cluster, named name in the report, and applies
+// the exceptions; objects counts the objects read, for the progress line.
+func (o *options) scanLive(ctx context.Context, d deps, restCfg *rest.Config, name, selector string, reg *posture.Registry, cfg *exception.Config, objects *atomic.Int64) (*report.Report, error) {
+	matcher := exception.NewMatcher(cfg, exception.Options{Now: d.now(), NoAnnotations: o.noAnnotationExceptions})
 	res, err := live.Scan(ctx, restCfg, reg, live.Options{
 		Namespace:   o.namespace,
-		Selector:    o.selector,
-		Cluster:     clusterName(o.kube.Kubeconfig, o.kube.Context, restCfg.Host),
+		Selector:    selector,
+		Cluster:     name,
 		PageSize:    d.pageSize,
 		Concurrency: live.DefaultConcurrency,
 		OnObject: func(obj *posture.Object) {
@@ -75,15 +110,13 @@ func (o *options) runCluster(ctx context.Context, d deps, std streams, reg *post
 			matcher.Observe(obj)
 		},
 	})
-	prog.stop()
 	if err != nil {
-		return fmt.Errorf("scanning the cluster: %w", err)
+		return nil, err
 	}
 
 	r := &report.Report{
 		Version:      d.version(),
 		Objects:      res.Objects,
-		Notes:        notes,
 		Completeness: completenessOf(&res.Completeness),
 	}
 	for _, c := range reg.All() {
@@ -103,15 +136,7 @@ func (o *options) runCluster(ctx context.Context, d deps, std streams, reg *post
 	if o.noAnnotationExceptions {
 		r.Notes = append(r.Notes, "annotation exceptions ignored (--no-annotation-exceptions)")
 	}
-	if err := o.write(std.out, r); err != nil {
-		return err
-	}
-	// Seeing nothing must not pass a CI gate: like an empty manifest scan
-	// it exits 2 unless --allow-empty, after the report says why.
-	if c := r.Completeness; c.Assessed == 0 && c.Needed > 0 && !o.allowEmpty {
-		return cliutil.UsageError(fmt.Errorf("no object kind could be listed (0 of %d assessed; use --allow-empty to accept)", c.Needed))
-	}
-	return exitStatus(r, failOn, true, nil)
+	return r, nil
 }
 
 // clusterName names the cluster in reports: the kubeconfig context, or

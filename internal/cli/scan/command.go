@@ -40,7 +40,7 @@ type deps struct {
 func newCommand(d deps) *cobra.Command {
 	o := newOptions()
 	cmd := &cobra.Command{
-		Use:   "scan [PATH...|-] | --cluster",
+		Use:   "scan [PATH...|-] | --cluster | --fleet",
 		Short: "Scan Kubernetes manifests for the weaknesses of the Threat Matrix",
 		Long: `Scan Kubernetes manifests for the weaknesses an attacker would use, keyed on
 the techniques of the Threat Matrix for Kubernetes.
@@ -64,7 +64,16 @@ resource, each with a reason and an optional expiry.
 paginated LIST calls and the caller's own credentials. Findings point at
 kind/namespace/name. Kinds the identity may not list are reported as "not
 assessed: forbidden" and the report says how complete it is; checks that
-need such a kind to judge are reported as not assessed rather than passed.`,
+need such a kind to judge are reported as not assessed rather than passed.
+
+--fleet runs that live scan on every Ready Cluster of the fleet registry
+(the cluster of --kubeconfig/--context; -l selects Clusters by label), a few
+at a time, and prints one report with a column per cluster (-o table or
+json). A kubeConfig Secret is read with the caller's credentials and never
+printed; inCluster means the registry cluster itself. Clusters that are not
+Ready are listed as skipped; a cluster that cannot be scanned is reported
+in its column and exits 2 after the others are scanned; --fail-on applies
+to the findings of every cluster.`,
 		Example: `  # Scan the manifests under ./deploy and print findings grouped by tactic
   landfall scan ./deploy
 
@@ -85,7 +94,13 @@ need such a kind to judge are reported as not assessed rather than passed.`,
   landfall scan --cluster -o json
 
   # One namespace of another context, selected objects only
-  landfall scan --cluster --context prod -n shop -l app=web`,
+  landfall scan --cluster --context prod -n shop -l app=web
+
+  # Every Ready cluster of the fleet registry, one column per cluster
+  landfall scan --fleet --context registry
+
+  # The production clusters only; fail on high findings in any of them
+  landfall scan --fleet -l landfall.dev/environment=prod --fail-on high -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.validateTarget(args, func(name string) bool { return cmd.Flags().Changed(name) }); err != nil {
 				return cliutil.UsageError(err)
@@ -131,6 +146,9 @@ func (o *options) run(ctx context.Context, d deps, std streams, paths []string) 
 	}
 	if o.cluster {
 		return o.runCluster(ctx, d, std, reg, cfg, failOn)
+	}
+	if o.fleet {
+		return o.runFleet(ctx, d, std, reg, cfg, failOn)
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}

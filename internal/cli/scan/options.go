@@ -36,6 +36,9 @@ type options struct {
 	namespace     string
 	allNamespaces bool
 	selector      string
+
+	// Fleet scan (--fleet): every Ready Cluster of the registry.
+	fleet bool
 }
 
 func newOptions() *options {
@@ -62,10 +65,11 @@ func (o *options) BindFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.checks, "checks", nil, "run only these check `IDs` (comma-separated, globs allowed)")
 	fs.StringSliceVar(&o.excludeChecks, "exclude-checks", nil, "skip these check `IDs` (comma-separated, globs allowed)")
 	fs.BoolVar(&o.cluster, "cluster", false, "scan the live cluster of the kubeconfig instead of manifests (LIST calls only)")
+	fs.BoolVar(&o.fleet, "fleet", false, "scan every Ready cluster of the fleet registry (the cluster of --kubeconfig/--context), one column per cluster")
 	o.kube.Bind(fs)
-	fs.StringVarP(&o.namespace, "namespace", "n", "", "with --cluster: scan only this `namespace` (cluster-scoped kinds are skipped)")
-	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with --cluster: scan every namespace and the cluster-scoped kinds (the default)")
-	fs.StringVarP(&o.selector, "selector", "l", "", "with --cluster: label `selector` for every LIST (cross-object checks see only the selected objects)")
+	fs.StringVarP(&o.namespace, "namespace", "n", "", "with --cluster or --fleet: scan only this `namespace` (cluster-scoped kinds are skipped)")
+	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "with --cluster or --fleet: scan every namespace and the cluster-scoped kinds (the default)")
+	fs.StringVarP(&o.selector, "selector", "l", "", "label `selector`: with --cluster for every LIST (cross-object checks see only the selected objects); with --fleet for the Cluster objects to scan (env=prod)")
 }
 
 // bindCompletions registers shell completion for the flags of cmd.

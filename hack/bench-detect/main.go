@@ -9,17 +9,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
+	"github.com/landfall-dev/landfall/hack/internal/benchproc"
 	"github.com/landfall-dev/landfall/internal/cli/detect"
 )
 
@@ -109,24 +107,14 @@ type result struct {
 func (r result) rate() float64 { return float64(r.Events) / r.Seconds }
 
 // peakMiB is the larger of rusage maxrss and VmHWM.
-func (r result) peakMiB() float64 { return float64(max(r.MaxRSSKiB, r.HWMKiB)) / 1024 }
+func (r result) peakMiB() float64 { return benchproc.PeakMiB(r.MaxRSSKiB, r.HWMKiB) }
 
 // measure runs one measurement in a child process and reads its peak RSS.
 func measure(self, mode, file string) (result, error) {
-	cmd := exec.Command(self, "-mode", mode, "-file", file)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return result{}, fmt.Errorf("running %s measurement: %w", mode, err)
-	}
 	var r result
-	if err := json.Unmarshal(out, &r.measurement); err != nil {
-		return result{}, fmt.Errorf("reading %s measurement: %w", mode, err)
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.MaxRSSKiB = ru.Maxrss // KiB on Linux
-	}
-	return r, nil
+	var err error
+	r.MaxRSSKiB, err = benchproc.Run(self, &r.measurement, "-mode", mode, "-file", file)
+	return r, err
 }
 
 // child runs one measurement and prints it as JSON.
@@ -148,7 +136,7 @@ func child(mode, file string) error {
 		return err
 	}
 	m.Seconds = time.Since(start).Seconds()
-	m.HWMKiB = vmHWM()
+	m.HWMKiB = benchproc.SelfHWMKiB()
 	return json.NewEncoder(os.Stdout).Encode(m)
 }
 
@@ -213,20 +201,4 @@ func countLines(file string) (int, error) {
 		return 0, err
 	}
 	return int(c.n.Load()), nil
-}
-
-// vmHWM returns this process's peak resident set size from
-// /proc/self/status, in KiB, or 0 where there is no /proc.
-func vmHWM() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kib
-		}
-	}
-	return 0
 }

@@ -9,20 +9,19 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
+	"github.com/landfall-dev/landfall/hack/internal/benchproc"
 	"github.com/landfall-dev/landfall/internal/cli/scan"
 )
 
@@ -121,24 +120,14 @@ type result struct {
 func (r result) rate() float64 { return float64(r.Objects) / r.Seconds }
 
 // peakMiB is the larger of rusage maxrss and VmHWM.
-func (r result) peakMiB() float64 { return float64(max(r.MaxRSSKiB, r.HWMKiB)) / 1024 }
+func (r result) peakMiB() float64 { return benchproc.PeakMiB(r.MaxRSSKiB, r.HWMKiB) }
 
 // measure runs one measurement in a child process and reads its peak RSS.
 func measure(self, mode, dir string, workers int) (result, error) {
-	cmd := exec.Command(self, "-mode", mode, "-dir", dir, "-workers", strconv.Itoa(workers))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return result{}, fmt.Errorf("running %s measurement: %w", mode, err)
-	}
 	var r result
-	if err := json.Unmarshal(out, &r.measurement); err != nil {
-		return result{}, fmt.Errorf("reading %s measurement: %w", mode, err)
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.MaxRSSKiB = ru.Maxrss // KiB on Linux
-	}
-	return r, nil
+	var err error
+	r.MaxRSSKiB, err = benchproc.Run(self, &r.measurement, "-mode", mode, "-dir", dir, "-workers", strconv.Itoa(workers))
+	return r, err
 }
 
 // child runs one measurement and prints it as JSON.
@@ -161,7 +150,7 @@ func child(mode, dir string, workers int) error {
 	if err != nil {
 		return err
 	}
-	m := measurement{Objects: n, Findings: findings, Seconds: elapsed.Seconds(), HWMKiB: vmHWM()}
+	m := measurement{Objects: n, Findings: findings, Seconds: elapsed.Seconds(), HWMKiB: benchproc.SelfHWMKiB()}
 	return json.NewEncoder(os.Stdout).Encode(m)
 }
 
@@ -275,20 +264,4 @@ func writeHeapProfile(file string) error {
 		return fmt.Errorf("writing heap profile: %w", err)
 	}
 	return f.Close()
-}
-
-// vmHWM returns this process's peak resident set size from
-// /proc/self/status, in KiB, or 0 where there is no /proc.
-func vmHWM() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kib
-		}
-	}
-	return 0
 }

@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/hack/internal/benchproc"
 	"github.com/landfall-dev/landfall/internal/cli/manager"
 	"github.com/landfall-dev/landfall/internal/controller"
 	"github.com/landfall-dev/landfall/internal/localcluster"
@@ -423,20 +424,11 @@ func parseSamples(r io.Reader, names ...string) (map[string]float64, error) {
 
 // peakRSS returns a process's VmHWM in bytes.
 func peakRSS(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	kib, err := benchproc.HWMKiB(strconv.Itoa(pid))
 	if err != nil {
-		return 0, fmt.Errorf("reading manager status: %w", err)
+		return 0, fmt.Errorf("reading the manager's peak RSS: %w", err)
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("parsing %q: %w", line, err)
-			}
-			return kb * 1024, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc status")
+	return kib * 1024, nil
 }
 
 type childProcess struct {

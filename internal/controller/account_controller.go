@@ -60,12 +60,8 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (re
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
-	if !controllerutil.ContainsFinalizer(obj, tenancy.AccountFinalizer) {
-		patch := client.MergeFrom(obj.DeepCopy())
-		controllerutil.AddFinalizer(obj, tenancy.AccountFinalizer)
-		if err := r.Patch(ctx, obj, patch); err != nil {
-			return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
-		}
+	if err := ensureFinalizer(ctx, r.Client, obj, tenancy.AccountFinalizer); err != nil {
+		return ctrl.Result{}, err
 	}
 	base := obj.DeepCopy()
 	defer func() {

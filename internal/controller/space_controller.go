@@ -73,12 +73,8 @@ func (r *SpaceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (resu
 	if !obj.DeletionTimestamp.IsZero() {
 		return r.reconcileDelete(ctx, obj)
 	}
-	if !controllerutil.ContainsFinalizer(obj, tenancy.SpaceFinalizer) {
-		patch := client.MergeFrom(obj.DeepCopy())
-		controllerutil.AddFinalizer(obj, tenancy.SpaceFinalizer)
-		if err := r.Patch(ctx, obj, patch); err != nil {
-			return ctrl.Result{}, fmt.Errorf("adding finalizer: %w", err)
-		}
+	if err := ensureFinalizer(ctx, r.Client, obj, tenancy.SpaceFinalizer); err != nil {
+		return ctrl.Result{}, err
 	}
 	base := obj.DeepCopy()
 	defer func() {

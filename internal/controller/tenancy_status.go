@@ -1,11 +1,15 @@
 package controller
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -55,4 +59,18 @@ func summarizeTenancy(s tenancyStatus, err error, readyReason, readyMsg string, 
 		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
+}
+
+// ensureFinalizer adds finalizer to obj with a merge patch unless it is
+// there already.
+func ensureFinalizer(ctx context.Context, c client.Client, obj client.Object, finalizer string) error {
+	if controllerutil.ContainsFinalizer(obj, finalizer) {
+		return nil
+	}
+	patch := client.MergeFrom(obj.DeepCopyObject().(client.Object))
+	controllerutil.AddFinalizer(obj, finalizer)
+	if err := c.Patch(ctx, obj, patch); err != nil {
+		return fmt.Errorf("adding finalizer %s: %w", finalizer, err)
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package manager
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,23 +33,8 @@ import (
 	"github.com/landfall-dev/landfall/internal/testenv"
 )
 
-// syncBuffer collects log output written on other goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects output written on other goroutines.
+type syncBuffer = testenv.SyncBuffer
 
 // auditEvent is one audit.k8s.io/v1 event as the API server sends it.
 func auditEvent(id, verb, uri, user string, ref map[string]string, code int, body string) string {

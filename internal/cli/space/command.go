@@ -11,7 +11,6 @@ import (
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/spaces"
-	"github.com/landfall-dev/landfall/internal/tenancy"
 )
 
 // Command returns `landfall space` with its sub-commands.
@@ -59,7 +58,7 @@ func createCommand() *cobra.Command {
 }
 
 func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string) error {
-	c, _, err := kube.Clients()
+	c, err := kube.Client()
 	if err != nil {
 		return err
 	}
@@ -85,22 +84,7 @@ func listCommand() *cobra.Command {
   landfall space list -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, cfg, err := kube.Clients()
-			if err != nil {
-				return err
-			}
-			cs, dyn, err := cliutil.Clientsets(cfg)
-			if err != nil {
-				return err
-			}
-			list, err := tenancy.MySpaces(cmd.Context(), cs, dyn)
-			if err != nil {
-				return err
-			}
-			if f := output.String(); f != cliutil.OutputText {
-				return cliutil.PrintStructured(cmd.OutOrStdout(), f, list)
-			}
-			return spaces.Print(cmd.OutOrStdout(), list)
+			return spaces.Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
 		},
 	}
 	output.Bind(cmd)
@@ -117,7 +101,7 @@ func deleteCommand() *cobra.Command {
   landfall space delete team-a-web`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, _, err := kube.Clients()
+			c, err := kube.Client()
 			if err != nil {
 				return err
 			}

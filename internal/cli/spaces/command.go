@@ -29,7 +29,7 @@ those names through a SelfSubjectRulesReview.`,
   landfall spaces -o yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
+			return Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
 		},
 	}
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
@@ -38,8 +38,10 @@ those names through a SelfSubjectRulesReview.`,
 	return cmd
 }
 
-func run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format string) error {
-	_, cfg, err := kube.Clients()
+// Run lists the caller's spaces in format (text, json or yaml); `landfall
+// space list` runs it too.
+func Run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format string) error {
+	cfg, err := kube.Config()
 	if err != nil {
 		return err
 	}

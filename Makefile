@@ -70,6 +70,14 @@ bench-detect: ## Benchmark `landfall detect` against a bare audit-event decode o
 bench-tenancy: ## Benchmark the tenancy manager: 1,000 spaces with the baseline template vs a plain server-side-apply floor (time, peak RSS, idle reconciles).
 	$(GO) run ./hack/bench-tenancy -spaces 1000
 
+.PHONY: bench-live
+bench-live: ## Benchmark `landfall scan --cluster` on 20,000 objects in 200 namespaces against plain LISTs of the same kinds (time, CPU, peak RSS).
+	$(GO) run ./hack/bench-live -namespaces 200
+
+.PHONY: bench-delivery
+bench-delivery: ## Benchmark the delivery engine: first sync of 1,000 objects from Git until healthy vs kubectl apply --server-side, a no-op resync, peak RSS.
+	$(GO) run ./hack/bench-delivery -objects 1000
+
 .PHONY: docs
 docs: ## Regenerate docs/checks.md from the built-in checks.
 	$(GO) run ./cmd/landfall checks -o markdown > docs/checks.md

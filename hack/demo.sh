@@ -82,6 +82,41 @@ echo "As alice, who may list almost nothing, the report says what it could not s
 { $landfall scan --cluster --kubeconfig "$($landfall dev kubeconfig --dir "$dir" --user alice)" --allow-empty 2>/dev/null || true; } |
   grep -E 'Completeness|forbidden' | head -8 || true
 
+step "Who can do what: RBAC evaluated like the API server's authorizer, risky subjects and attack paths"
+# The Kubernetes Goat shape: a NodePort "dashboard" whose pods mount the
+# token of a service account bound to cluster-admin.
+$kubectl apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: dashboard, namespace: demo}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: demo-dashboard-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: dashboard, namespace: demo}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: dashboard, namespace: demo}
+spec:
+  selector: {matchLabels: {app: dashboard}}
+  template:
+    metadata: {labels: {app: dashboard}}
+    spec:
+      serviceAccountName: dashboard
+      containers: [{name: ui, image: kubernetesui/dashboard:v2.7.0}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dashboard, namespace: demo}
+spec: {type: NodePort, selector: {app: dashboard}, ports: [{port: 443}]}
+YAML
+$landfall who-can list secrets --all-namespaces | sed -n '1,8p'
+echo "What alice may do in namespace demo (no impersonation right needed):"
+$landfall can-i --as user:alice --list -n demo | sed -n '1,6p'
+$landfall rbac-risks --min-severity high | grep -E 'attack path|dashboard|SEVERITY' | sed -n "1,6p"
+
 step "landfall detect: act out attacks, then find them in the API server's audit log"
 $kubectl create clusterrolebinding demo-backdoor --clusterrole=cluster-admin --user=alice >/dev/null
 $kubectl delete clusterrolebinding demo-backdoor >/dev/null
@@ -96,12 +131,14 @@ step "landfall plan: which cluster topology suits a typical mid-size company (ex
 $landfall plan examples/plan/typical.yaml | sed -n '1,14p'
 echo "(full reasoning: landfall plan examples/plan/typical.yaml; -o markdown|json)"
 
-step "landfall manager: CRDs, RBAC, then the controllers, tenancy webhooks and audit receiver"
+step "landfall manager: CRDs, RBAC, then the controllers, webhooks and audit receiver"
 $landfall manager install
 $kubectl apply -f config/rbac/space_admin_role.yaml >/dev/null
-$landfall manager --metrics-bind-address 0 --health-probe-bind-address 0 \
+$kubectl apply -f config/rbac/delivery_roles.yaml >/dev/null
+$landfall manager --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-address 0 \
   --webhook-bind-address 127.0.0.1:9443 --webhook-cert-dir "$dir/manager/webhook" \
   --audit-webhook-bind-address 127.0.0.1:8443 --audit-webhook-cert-dir "$dir/manager/audit-webhook" \
+  --delivery-allow-local-sources --delivery-cache-dir "$dir/manager/delivery-cache" \
   >"$dir/logs/landfall-manager.log" 2>&1 &
 manager=$!
 trap 'kill $manager 2>/dev/null || true' EXIT
@@ -139,6 +176,168 @@ $kubectl --kubeconfig "$alice" -n team-a-web delete networkpolicy default-deny-i
 $landfall account create team-b --group team-b --prefix team-b- >/dev/null
 echo "alice tries to create a space for team B's account:"
 $landfall space create team-b-x --account team-b --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
+
+step "Posture in the cluster: the manager's PostureReport, findings per namespace, and what a tenant sees"
+for _ in $(seq 100); do
+  $kubectl get posturereports.landfall.dev/cluster >/dev/null 2>&1 && break
+  sleep 0.2
+done
+$kubectl wait --for=condition=Ready posturereports.landfall.dev/cluster --timeout=60s >/dev/null
+$kubectl patch posturereports.landfall.dev/cluster --type merge -p '{"spec":{"minInterval":"5s"}}' >/dev/null
+$kubectl get posturereports -o wide
+$kubectl get posturefindings -A
+echo "Findings on cluster-scoped objects are in the report, which only platform admins read:"
+$kubectl get posturereports.landfall.dev/cluster \
+  -o jsonpath='{range .status.clusterFindings[*]}{.severity}{"\t"}{.check}{"\t"}{.object.kind}/{.object.name}{"\n"}{end}' | sed -n "1,4p"
+echo "alice starts a pod in her space; the pod's creation triggers a rescan:"
+cat <<'YAML' | $kubectl --kubeconfig "$alice" -n team-a-web apply -f -
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: api
+    image: registry.example/api:latest
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+YAML
+for _ in $(seq 150); do
+  $kubectl -n team-a-web get posturefindings posture -o jsonpath='{.findings[*].object.name}' 2>/dev/null | grep -qw api && break
+  sleep 0.2
+done
+$kubectl --kubeconfig "$alice" -n team-a-web get posturefindings
+$kubectl --kubeconfig "$alice" -n team-a-web get posturefindings posture \
+  -o jsonpath='{range .findings[?(@.object.name=="api")]}{.severity}{"\t"}{.check}{"\t"}{.message}{"\n"}{end}' | sed -n "1,5p"
+echo "alice may not read another namespace's findings, nor the cluster-wide report:"
+$kubectl --kubeconfig "$alice" -n demo get posturefindings 2>&1 | sed 's/^/  /' || true
+$kubectl --kubeconfig "$alice" get posturereports 2>&1 | sed 's/^/  /' || true
+if command -v curl >/dev/null; then
+  echo "The same numbers as Prometheus metrics (http://127.0.0.1:18080/metrics):"
+  curl -sS http://127.0.0.1:18080/metrics | grep -E '^landfall_posture_(score|objects|kinds_not_assessed|namespaces_with_findings) ' || true
+fi
+
+step "GitOps delivery: dev, staging and prod from one Git repository, with a security gate on every sync"
+# A local bare repository is "the Git server"; the manager runs with
+# --delivery-allow-local-sources for it (never do that where tenants create
+# environments). One directory per environment, one sub-directory per app.
+rm -rf "$dir/delivery" && mkdir -p "$dir/delivery"
+repo="$dir/delivery/shop.git" work="$dir/delivery/shop"
+git init -q --bare -b main "$repo"
+git clone -q "$repo" "$work" 2>/dev/null
+gitc() { git -C "$work" -c user.name="Demo" -c user.email="demo@example.com" "$@"; }
+web() { # web IMAGE: a Deployment that Pod Security "restricted" and the gate accept
+  cat <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: web
+        image: $1
+        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+        resources: {limits: {cpu: 100m, memory: 64Mi}}
+YAML
+}
+for e in dev staging prod; do mkdir -p "$work/$e/web"; done
+web registry.example/web:1.1 >"$work/dev/web/app.yaml"
+web registry.example/web:1.0 >"$work/staging/web/app.yaml"
+web registry.example/web:1.0 >"$work/prod/web/app.yaml"
+gitc add -A && gitc commit -qm "shop: web 1.1 in dev, 1.0 in staging and prod" && gitc push -q origin main
+echo "repository $repo:"; git -C "$work" ls-files | sed 's/^/  /'
+
+# The environments live in the platform namespace "delivery" and apply as
+# its ServiceAccount "deployer", which may administer the three shop
+# namespaces and nothing else: the API server, not Landfall, decides.
+$kubectl create namespace delivery --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+$kubectl -n delivery create serviceaccount deployer --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+for e in dev staging prod; do
+  $kubectl create namespace "shop-$e" --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+  $kubectl -n "shop-$e" create rolebinding deployer --clusterrole=admin --serviceaccount=delivery:deployer \
+    --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+  cat <<YAML | $kubectl apply -f - >/dev/null
+apiVersion: landfall.dev/v1alpha1
+kind: Environment
+metadata: {name: $e, namespace: delivery}
+spec:
+  source: {url: "$repo", ref: {branch: main}, path: $e}
+  target: {namespaces: [shop-$e]}
+  serviceAccountName: deployer
+  interval: 10s
+  selfHeal: $([ "$e" = dev ] && echo true || echo false)
+  gate: {minSeverity: high}
+  promotion: {requireApproval: $([ "$e" = prod ] && echo true || echo false)}
+YAML
+done
+$kubectl -n delivery wait --for=condition=Ready environments.landfall.dev --all --timeout=120s >/dev/null
+$landfall env list -n delivery
+$kubectl get deployments -A -l delivery.landfall.dev/namespace=delivery \
+  -o custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name,IMAGE:.spec.template.spec.containers[0].image,READY:.status.readyReplicas
+
+echo
+echo "A commit adds a privileged DaemonSet to dev. 'landfall env diff' shows what a sync would do, before anything is applied:"
+cat >"$work/dev/web/agent.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-agent}
+spec:
+  selector: {matchLabels: {app: node-agent}}
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      containers:
+      - {name: agent, image: registry.example/agent:1.0, securityContext: {privileged: true}}
+YAML
+gitc add -A && gitc commit -qm "dev: node agent" && gitc push -q origin main
+$landfall env diff dev -n delivery | sed 's/^/  /'
+$landfall env sync dev -n delivery --wait || true
+$landfall env status dev -n delivery | sed -n '/Gate:/,/^  [A-Z]/p' | sed -n "1,4p"
+printf 'DaemonSets in shop-dev: '; $kubectl -n shop-dev get daemonsets --no-headers 2>&1
+gitc revert --no-edit HEAD >/dev/null && gitc push -q origin main
+$landfall env sync dev -n delivery --wait
+
+echo
+echo "Drift: someone scales dev's web by hand; dev has selfHeal, so the manager puts it back:"
+$kubectl -n shop-dev scale deployment web --replicas=3 >/dev/null
+for _ in $(seq 60); do
+  [ "$($kubectl -n shop-dev get deployment web -o jsonpath='{.spec.replicas}')" = 1 ] && break
+  sleep 0.5
+done
+printf 'replicas of shop-dev/web: '; $kubectl -n shop-dev get deployment web -o jsonpath='{.spec.replicas}{"\n"}'
+$landfall env history dev -n delivery | sed -n "1,3p"
+
+echo
+echo "Promote web from dev to staging: one Git commit, which staging then syncs:"
+$landfall promote web --from dev --to staging -n delivery --name web-staging --wait
+gitc pull -q origin main
+git -C "$work" log --oneline -1 --stat | sed 's/^/  /'
+$landfall env sync staging -n delivery --wait
+printf 'image of shop-staging/web: '; $kubectl -n shop-staging get deployment web -o jsonpath='{.spec.template.spec.containers[0].image}{"\n"}'
+
+echo
+echo "Prod requires approval, and approving is an RBAC verb (approve on promotions.landfall.dev):"
+$landfall promote web --from staging --to prod -n delivery --name web-prod
+$kubectl -n delivery create role promotion-editor --verb=get,list,patch --resource=promotions.landfall.dev --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+$kubectl -n delivery create rolebinding alice-promotions --role=promotion-editor --user=alice --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
+sleep 1
+$landfall promote list -n delivery
+echo "alice (who may edit promotions, but not approve them) tries:"
+$landfall promote approve web-prod -n delivery --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
+echo "the platform admin (cluster-admin holds every verb) approves:"
+$landfall promote approve web-prod -n delivery --message "release 1.1" --kubeconfig "$($landfall dev kubeconfig --dir "$dir" --user platform-admin)"
+$kubectl -n delivery wait --for=jsonpath='{.status.phase}'=Succeeded promotions.landfall.dev/web-prod --timeout=60s >/dev/null
+$landfall env sync prod -n delivery --wait
+
+echo
+echo "Roll prod back to its previous revision (it stays there until the next commit):"
+$landfall env rollback prod -n delivery --wait
+printf 'image of shop-prod/web: '; $kubectl -n shop-prod get deployment web -o jsonpath='{.spec.template.spec.containers[0].image}{"\n"}'
+$landfall env history prod -n delivery
 
 step "The manager turns audit events into Kubernetes Events (audit webhook receiver)"
 $landfall detect webhook-config --url https://127.0.0.1:8443/audit --ca-file "$dir/manager/audit-webhook/tls.crt" >"$dir/audit-webhook.yaml"

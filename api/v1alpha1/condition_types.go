@@ -52,3 +52,95 @@ const (
 	// next one is scheduled.
 	RetryingReason string = "Retrying"
 )
+
+// Reasons used by the Environment and Promotion reconcilers (delivery).
+const (
+	// SyncSucceededReason (Environment Ready=True): the revision is
+	// applied, pruned and healthy.
+	SyncSucceededReason string = "SyncSucceeded"
+
+	// FetchFailedReason (Environment Ready=False, Reconciling=True): the
+	// source could not be fetched; the last good state stays applied.
+	FetchFailedReason string = "FetchFailed"
+
+	// RenderFailedReason, declared with the tenancy reasons, is also the
+	// Environment's (Ready=False, Stalled=True) when a revision does not
+	// render (bad YAML, kustomization or chart): the last good state
+	// stays applied until a new revision fixes it.
+
+	// GateBlockedReason (Environment Ready=False, Stalled=True): the
+	// security gate found a finding at or above minSeverity in the
+	// revision; nothing of it was applied. status.gate says which.
+	GateBlockedReason string = "GateBlocked"
+
+	// ApplyFailedReason, declared with the tenancy reasons, is also the
+	// Environment's (Ready=False, Reconciling=True) when the API server
+	// refused objects of the revision (RBAC of the impersonated account,
+	// validation, a namespace outside target.namespaces); the message
+	// names them.
+
+	// HealthCheckFailedReason (Environment Ready=False, Reconciling=True):
+	// applied objects did not become healthy within healthTimeout.
+	HealthCheckFailedReason string = "HealthCheckFailed"
+
+	// DependencyNotReadyReason (Environment Ready=False, Reconciling=True):
+	// an environment of dependsOn is not Ready yet.
+	DependencyNotReadyReason string = "DependencyNotReady"
+
+	// DriftDetectedReason (Environment Ready=True): objects were changed
+	// by hand and selfHeal is off; status.drift lists them.
+	DriftDetectedReason string = "DriftDetected"
+
+	// SuspendedReason (Environment Ready unchanged, Reconciling removed):
+	// spec.suspend is set; nothing is synced.
+	SuspendedReason string = "Suspended"
+
+	// CredentialsNotFoundReason (Ready=False, Reconciling=True): the Git
+	// credentials Secret, the exceptions ConfigMap or the target Cluster's
+	// kubeconfig does not exist yet.
+	CredentialsNotFoundReason string = "CredentialsNotFound"
+
+	// PruneFailedReason (Environment Ready=False, Reconciling=True):
+	// objects removed from Git could not be deleted.
+	PruneFailedReason string = "PruneFailed"
+
+	// PromotionSucceededReason (Promotion Ready=True): the commit is in
+	// the target's branch.
+	PromotionSucceededReason string = "PromotionSucceeded"
+
+	// PromotionRefusedReason (Promotion Ready=False, Reconciling=True): the
+	// source environment is not Ready at the revision or its gate blocked
+	// it; checked again as the source changes.
+	PromotionRefusedReason string = "PromotionRefused"
+
+	// WaitingForApprovalReason (Promotion Ready=False, Reconciling=True):
+	// the target environment requires approval.
+	WaitingForApprovalReason string = "WaitingForApproval"
+
+	// PromotionFailedReason (Promotion Ready=False, Stalled=True): writing
+	// the commit failed for good (the application is not in the source,
+	// the environments are in different repositories...).
+	PromotionFailedReason string = "PromotionFailed"
+
+	// EnvironmentNotFoundReason (Promotion Ready=False, Reconciling=True):
+	// the source or target Environment does not exist.
+	EnvironmentNotFoundReason string = "EnvironmentNotFound"
+)
+
+// Reasons used by the PostureReport reconciler.
+const (
+	// PostureScannedReason (PostureReport Ready=True): the live scan read
+	// every object kind the checks need.
+	PostureScannedReason string = "Scanned"
+
+	// PostureScanIncompleteReason (PostureReport Ready=True): the scan ran
+	// but some kinds could not be read (usually forbidden to the manager);
+	// status.completeness names them and the findings of checks that need
+	// them are dropped, never passed.
+	PostureScanIncompleteReason string = "ScanIncomplete"
+
+	// PostureScanFailedReason (PostureReport Ready=False, Reconciling=True):
+	// the scan could not run (discovery failed, the scan timed out) or its
+	// findings could not be written; retried with backoff.
+	PostureScanFailedReason string = "ScanFailed"
+)

@@ -33,6 +33,8 @@ func addKnownTypes(s *runtime.Scheme) error {
 		&Template{}, &TemplateList{},
 		&TemplateInstance{}, &TemplateInstanceList{},
 		&AccountQuota{}, &AccountQuotaList{},
+		&PostureReport{}, &PostureReportList{}, &PostureFindings{}, &PostureFindingsList{},
+		&Environment{}, &EnvironmentList{}, &Promotion{}, &PromotionList{},
 	)
 	metav1.AddToGroupVersion(s, GroupVersion)
 	return nil

@@ -12,5 +12,8 @@
 //   - space_admin_role.yaml: the default ClusterRole bound in each space.
 //     It aggregates the built-in admin role, and creating an aggregated
 //     role takes escalate (in effect cluster-admin), so the platform
-//     admin installs it rather than the manager.
+//     admin installs it rather than the manager;
+//   - delivery_roles.yaml: Environments and Promotions aggregated into the
+//     built-in admin, edit and view roles (so into every space), and
+//     landfall-promotion-approver, the approve verb to bind per namespace.
 package rbac

@@ -7,11 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +26,8 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
@@ -69,6 +74,7 @@ type options struct {
 	spaces  int
 	workers int
 	idle    time.Duration
+	profile string
 }
 
 func run() error {
@@ -76,12 +82,17 @@ func run() error {
 	flag.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
 	flag.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
 	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each phase into this directory")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	fmt.Printf("starting a local control plane (no nodes, fast storage)...\n")
-	cluster, err := localcluster.Start(ctx, localcluster.Options{Nodes: 0, FastStorage: true})
+	lopts := localcluster.Options{Nodes: 0, FastStorage: true}
+	if o.profile != "" {
+		lopts.APIServerArgs = []string{"--profiling=true"}
+	}
+	cluster, err := localcluster.Start(ctx, lopts)
 	if err != nil {
 		return fmt.Errorf("starting local control plane: %w", err)
 	}
@@ -116,6 +127,14 @@ func run() error {
 	}
 
 	fmt.Printf("creating %d spaces through the manager (%d workers)...\n", o.spaces, o.workers)
+	procs := controlPlane(cluster)
+	procs["manager"] = strconv.Itoa(child.cmd.Process.Pid)
+	cpuBefore := cpuOf(procs)
+	profileDone := profileAPIServer(ctx, admin, o.profile, "manager")
+	reqBefore, err := apiRequests(ctx, admin)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	err = parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
 		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("space-%05d", i)}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
@@ -131,6 +150,12 @@ func run() error {
 		return err
 	}
 	managerTime := time.Since(start)
+	managerCPU := cpuSince(procs, cpuBefore)
+	managerReqs, err := apiRequestsSince(ctx, admin, reqBefore)
+	if err != nil {
+		return err
+	}
+	<-profileDone
 	fmt.Printf("  all %d spaces Ready in %s\n", o.spaces, managerTime.Round(time.Millisecond))
 
 	// A reconcile queued before the last space went Ready (say, an
@@ -144,6 +169,10 @@ func run() error {
 	before, err := reconciles(ctx, metricsAddr)
 	if err != nil {
 		return err
+	}
+	busy := map[string]float64{}
+	for k, v := range before {
+		busy[controllerOf(k)] += v
 	}
 	fmt.Printf("counting reconciles over %s idle...\n", o.idle)
 	select {
@@ -175,13 +204,26 @@ func run() error {
 			return fmt.Errorf("removing webhook configuration: %w", err)
 		}
 	}
+	procs = controlPlane(cluster)
+	cpuBefore = cpuOf(procs)
+	profileDone = profileAPIServer(ctx, admin, o.profile, "floor")
+	reqBefore, err = apiRequests(ctx, admin)
+	if err != nil {
+		return err
+	}
 	floorTime, err := floor(ctx, c, account, o)
 	if err != nil {
 		return err
 	}
+	floorCPU := cpuSince(procs, cpuBefore)
+	floorReqs, err := apiRequestsSince(ctx, admin, reqBefore)
+	if err != nil {
+		return err
+	}
+	<-profileDone
 
 	ratio := managerTime.Seconds() / floorTime.Seconds()
-	fmt.Printf("\nspaces                     %d (baseline template: 5 objects + RoleBinding each)\n", o.spaces)
+	fmt.Printf("\nspaces                     %d (baseline template: namespace, TemplateInstance, 5 objects, RoleBinding each)\n", o.spaces)
 	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", managerTime.Round(time.Millisecond), float64(o.spaces)/managerTime.Seconds())
 	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", floorTime.Round(time.Millisecond), float64(o.spaces)/floorTime.Seconds())
 	fmt.Printf("ratio manager/floor        %.2fx (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
@@ -190,7 +232,40 @@ func run() error {
 	for k, v := range idle {
 		fmt.Printf("  %s: %.0f\n", k, v)
 	}
+	fmt.Printf("CPU seconds (manager run / floor):\n")
+	for _, k := range slices.Sorted(maps.Keys(managerCPU)) {
+		fmt.Printf("  %-22s %6.1f / %6.1f\n", k, managerCPU[k], floorCPU[k])
+	}
+	fmt.Printf("API requests per space (manager run / floor), by verb and resource:\n")
+	keys := map[string]bool{}
+	for k := range managerReqs {
+		keys[k] = true
+	}
+	for k := range floorReqs {
+		keys[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		m, f := managerReqs[k]/float64(o.spaces), floorReqs[k]/float64(o.spaces)
+		if m >= 0.05 || f >= 0.05 {
+			fmt.Printf("  %-40s %5.2f / %5.2f\n", k, m, f)
+		}
+	}
+	fmt.Printf("reconciles until all Ready, by controller:\n")
+	for _, k := range slices.Sorted(maps.Keys(busy)) {
+		fmt.Printf("  %-22s %.0f\n", k, busy[k])
+	}
 	return nil
+}
+
+// controllerOf returns the controller label of a reconcile counter's
+// label set.
+func controllerOf(labels string) string {
+	_, rest, ok := strings.Cut(labels, `controller="`)
+	if !ok {
+		return labels
+	}
+	name, _, _ := strings.Cut(rest, `"`)
+	return name
 }
 
 func verdict(ok bool) string {
@@ -203,7 +278,8 @@ func verdict(ok bool) string {
 // floor does, per space, the client's part of the manager run (creating
 // the Space: it is inside the manager's measured time too) and then
 // server-side applies what the manager makes: the namespace with its
-// labels, the rendered template objects and the RoleBinding, with the
+// labels, the TemplateInstance, the rendered template objects and the
+// RoleBinding (not the statuses the manager writes), with the
 // same parallelism and client rate. No manager runs, so the Space is
 // only stored.
 func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, o options) (time.Duration, error) {
@@ -223,6 +299,23 @@ func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Accou
 		owner := client.FieldOwner("bench-floor")
 		if err := c.Apply(ctx, corev1ac.Namespace(name).WithLabels(labels), owner, client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying namespace %s: %w", name, err)
+		}
+		// The TemplateInstance is one of the objects the manager makes
+		// (its spec, not its status).
+		ti := &landfallv1alpha1.TemplateInstance{
+			TypeMeta:   metav1.TypeMeta{APIVersion: landfallv1alpha1.GroupVersion.String(), Kind: landfallv1alpha1.TemplateInstanceKind},
+			ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: tpl.Name, Labels: map[string]string{tenancy.LabelSpace: name}},
+			Spec:       landfallv1alpha1.TemplateInstanceSpec{Template: tpl.Name},
+		}
+		content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(ti)
+		if err != nil {
+			return fmt.Errorf("converting template instance: %w", err)
+		}
+		tiu := &unstructured.Unstructured{Object: content}
+		unstructured.RemoveNestedField(tiu.Object, "status")
+		unstructured.RemoveNestedField(tiu.Object, "metadata", "creationTimestamp")
+		if err := c.Apply(ctx, client.ApplyConfigurationFromUnstructured(tiu), owner, client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying template instance in %s: %w", name, err)
 		}
 		for _, u := range rendered.Objects {
 			u.SetNamespace(name)
@@ -494,4 +587,126 @@ func freeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
+}
+
+// controlPlane returns the PIDs of the processes whose CPU time the
+// benchmark reports: the API server, etcd and the benchmark itself (the
+// clients).
+func controlPlane(cluster *localcluster.Cluster) map[string]string {
+	out := map[string]string{"clients (bench)": "self"}
+	for _, p := range cluster.Processes() {
+		if p.Name == "kube-apiserver" || p.Name == "etcd" {
+			out[p.Name] = strconv.Itoa(p.PID)
+		}
+	}
+	return out
+}
+
+// cpuOf reads the CPU seconds of each process (0 when it cannot).
+func cpuOf(procs map[string]string) map[string]float64 {
+	out := map[string]float64{}
+	for name, pid := range procs {
+		out[name], _ = benchproc.CPUSeconds(pid)
+	}
+	return out
+}
+
+// cpuSince returns the CPU seconds each process used since before.
+func cpuSince(procs map[string]string, before map[string]float64) map[string]float64 {
+	now := cpuOf(procs)
+	for name := range now {
+		now[name] -= before[name]
+	}
+	return now
+}
+
+// profileAPIServer writes a 20-second CPU profile of the API server to
+// dir/apiserver-<phase>.pprof in the background, when dir is set; the
+// channel closes when it is done.
+func profileAPIServer(ctx context.Context, cfg *rest.Config, dir, phase string) <-chan struct{} {
+	done := make(chan struct{})
+	if dir == "" {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		hc, err := rest.HTTPClientFor(cfg)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profiling: %v\n", err)
+			return
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Host+"/debug/pprof/profile?seconds=20", nil)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profiling: %v\n", err)
+			return
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profiling: %v\n", err)
+			return
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "apiserver-"+phase+".pprof"), data, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "profiling: %v\n", err)
+		}
+	}()
+	return done
+}
+
+// apiRequests reads the API server's apiserver_request_total counters,
+// summed by verb and resource (and subresource).
+func apiRequests(ctx context.Context, cfg *rest.Config) (map[string]float64, error) {
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating metrics client: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Host+"/metrics", nil)
+	if err != nil {
+		return nil, fmt.Errorf("building metrics request: %w", err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reading API server metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	samples, err := parseSamples(resp.Body, "apiserver_request_total")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for labels, v := range samples {
+		key := label(labels, "verb") + " " + label(labels, "resource")
+		if sub := label(labels, "subresource"); sub != "" {
+			key += "/" + sub
+		}
+		out[key] += v
+	}
+	return out, nil
+}
+
+// apiRequestsSince returns the requests since before.
+func apiRequestsSince(ctx context.Context, cfg *rest.Config, before map[string]float64) (map[string]float64, error) {
+	now, err := apiRequests(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for k := range now {
+		now[k] -= before[k]
+	}
+	return now, nil
+}
+
+// label returns the value of a label in a Prometheus label set.
+func label(labels, name string) string {
+	_, rest, ok := strings.Cut(labels, name+`="`)
+	if !ok || (len(labels) > len(rest)+len(name)+2 && labels[len(labels)-len(rest)-len(name)-3] != '{' && labels[len(labels)-len(rest)-len(name)-3] != ',') {
+		return ""
+	}
+	value, _, _ := strings.Cut(rest, `"`)
+	return value
 }

@@ -29,6 +29,10 @@ type reconcileError struct {
 	// terminal, for stalls, means only a spec change can help: the error
 	// is returned as a reconcile.TerminalError and nothing is requeued.
 	terminal bool
+	// followed, for retries, means a watch event is certain to bring the
+	// object back (it waits for something this pass just wrote), so an
+	// interim status need not be written for it.
+	followed bool
 	// err is the cause; its message goes into the condition.
 	err error
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
 
 // Options are the knobs of every reconciler, set from the manager's flags.
@@ -14,6 +16,13 @@ type Options struct {
 	MaxConcurrentReconciles int
 	// ClusterRetry is the backoff for unreachable clusters.
 	ClusterRetry Backoff
+	// PostureScanInterval, when positive, makes the manager create the
+	// PostureReport "cluster" with this interval if there is none; 0
+	// creates none (a report made by hand is still reconciled).
+	PostureScanInterval time.Duration
+	// Delivery configures the Environment and Promotion reconcilers;
+	// its MaxConcurrentReconciles defaults to MaxConcurrentReconciles.
+	Delivery DeliveryOptions
 }
 
 // DefaultOptions are the manager's defaults.
@@ -21,6 +30,7 @@ func DefaultOptions() Options {
 	return Options{
 		MaxConcurrentReconciles: 4,
 		ClusterRetry:            Backoff{Initial: 5 * time.Second, Max: 5 * time.Minute},
+		PostureScanInterval:     landfallv1alpha1.DefaultPostureInterval,
 	}
 }
 
@@ -41,6 +51,22 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}
 	if err := SetupTenancy(mgr, TenancyOptions{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}); err != nil {
 		return fmt.Errorf("setting up tenancy reconcilers: %w", err)
+	}
+	posture := &PostureReportReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder(PostureReportControllerName),
+		OwnConfig: mgr.GetConfig(),
+	}
+	if err := posture.SetupWithManager(mgr, PostureReportReconcilerOptions{DefaultInterval: opts.PostureScanInterval}); err != nil {
+		return fmt.Errorf("setting up posture report reconciler: %w", err)
+	}
+	delivery := opts.Delivery
+	if delivery.MaxConcurrentReconciles == 0 {
+		delivery.MaxConcurrentReconciles = opts.MaxConcurrentReconciles
+	}
+	if err := SetupDelivery(mgr, delivery); err != nil {
+		return fmt.Errorf("setting up delivery reconcilers: %w", err)
 	}
 	return nil
 }

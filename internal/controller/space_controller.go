@@ -226,6 +226,7 @@ func namespaceMetadata(name string) *metav1.PartialObjectMetadata {
 // instance has applied the current template.
 func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv1alpha1.Space, refs []landfallv1alpha1.TemplateReference) error {
 	var names []string
+	applied := false
 	for _, ref := range refs {
 		names = append(names, ref.Name)
 		existing := &landfallv1alpha1.TemplateInstance{}
@@ -244,6 +245,7 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 		if err := applyTyped(ctx, r.Client, ti); err != nil {
 			return fmt.Errorf("applying template instance %s: %w", ref.Name, err)
 		}
+		applied = true
 	}
 	obj.Status.Templates = names
 	var list landfallv1alpha1.TemplateInstanceList
@@ -264,7 +266,12 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 		}
 	}
 	if seen := len(list.Items); seen < len(names) || len(pending) > 0 {
-		return retryError(landfallv1alpha1.TemplatesNotReadyReason, fmt.Errorf("waiting for templates %v to be applied", missingOr(names, list.Items, pending)))
+		// An instance applied in this pass brings the space back when it
+		// turns ready, or when it fails (instanceReadyChangedPredicate).
+		return &reconcileError{
+			reason: landfallv1alpha1.TemplatesNotReadyReason, policy: policyRetry, followed: applied,
+			err: fmt.Errorf("waiting for templates %v to be applied", missingOr(names, list.Items, pending)),
+		}
 	}
 	return nil
 }
@@ -390,6 +397,14 @@ func (r *SpaceReconciler) finalizeStatus(ctx context.Context, base, obj *landfal
 		landfallv1alpha1.SpaceReadyReason, fmt.Sprintf("namespace %s ready with %d template(s), account %s bound", obj.Name, len(obj.Status.Templates), obj.Spec.Account), wait)
 	if err != nil {
 		ctrl.LoggerFrom(ctx).V(1).Info("space not ready", "reason", meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition).Reason, "error", err.Error())
+	}
+	if re, ok := asReconcileError(err); ok && re.followed && meta.FindStatusCondition(base.Status.Conditions, landfallv1alpha1.ReadyCondition) == nil {
+		// A new space waiting for the instances this pass applied: the
+		// instance's event follows within moments, and the pass after it
+		// writes the outcome (Ready, or why not). Skipping the interim
+		// status saves one write per space of the three a space costs
+		// Landfall beyond its objects.
+		return result, retErr
 	}
 	if equality.Semantic.DeepEqual(base.Status, obj.Status) {
 		// Nothing to write: conditions keep their transition time while

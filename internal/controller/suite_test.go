@@ -43,7 +43,7 @@ func runSuite(m *testing.M) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	hub, err := localcluster.Start(ctx, localcluster.Options{Nodes: 2, Zones: []string{"hub-a", "hub-b"}, FastStorage: true})
+	hub, err := localcluster.Start(ctx, localcluster.Options{Nodes: 2, Zones: []string{"hub-a", "hub-b"}, FastStorage: true, Users: localcluster.SampleUsers})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: starting hub control plane: %v\n", err)
 		return 1
@@ -73,7 +73,14 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "FAIL: creating manager: %v\n", err)
 		return 1
 	}
-	if err := Setup(mgr, Options{MaxConcurrentReconciles: 4, ClusterRetry: testRetry}); err != nil {
+	gitCache, err := os.MkdirTemp("", "landfall-controller-git-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(gitCache)
+	delivery := DeliveryOptions{CacheDir: gitCache, RetryInterval: time.Second, AllowLocalSources: true}
+	if err := Setup(mgr, Options{MaxConcurrentReconciles: 4, ClusterRetry: testRetry, Delivery: delivery}); err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
 		return 1
 	}

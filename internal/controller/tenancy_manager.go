@@ -243,7 +243,7 @@ func metadataDriftPredicate() predicate.Predicate {
 
 // instanceReadyChangedPredicate passes the TemplateInstance events a
 // Space waits for: an instance becoming ready (or unready) for its
-// current generation, and deletes (the Space applies it again). Creates
+// current generation or failing for another reason, and deletes (the Space applies it again). Creates
 // pass only for ready instances (an informer relist can show an instance
 // first when it is ready already); the Space's own create of an instance
 // is dropped, and so are status patches that keep readiness (inventory,
@@ -260,9 +260,19 @@ func instanceReadyChangedPredicate() predicate.Predicate {
 			if !ok1 || !ok2 {
 				return true
 			}
-			return instanceReady(o) != instanceReady(n)
+			return instanceReady(o) != instanceReady(n) || readyReason(o) != readyReason(n)
 		},
 	}
+}
+
+// readyReason returns the reason of an instance's Ready condition ("" when
+// it has none): a failing instance changes it once, and the Space waiting
+// for it then reports why it is not ready.
+func readyReason(ti *landfallv1alpha1.TemplateInstance) string {
+	if c := meta.FindStatusCondition(ti.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil {
+		return c.Reason
+	}
+	return ""
 }
 
 // instanceReady reports whether an instance has applied its current
@@ -302,7 +312,9 @@ func ledgerChangedPredicate() predicate.Predicate {
 // landfall.dev/aggregate-to-space-admin, such as
 // landfall-space-admin-namespace, which lets the subjects get and delete
 // the space's own namespace (a RoleBinding in a namespace covers that
-// namespace object only).
+// namespace object only), and landfall-space-admin-posture, which lets
+// them read the posture findings of their spaces (PostureFindings), not
+// the cluster-wide PostureReport.
 func SpaceRoles() []*rbacv1.ClusterRole {
 	return []*rbacv1.ClusterRole{
 		{
@@ -315,6 +327,12 @@ func SpaceRoles() []*rbacv1.ClusterRole {
 		{
 			ObjectMeta: metav1.ObjectMeta{Name: landfallv1alpha1.DefaultSpaceClusterRole + "-namespace", Labels: map[string]string{aggregateToSpaceAdminKey: "true"}},
 			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "delete"}}},
+		},
+		{
+			ObjectMeta: metav1.ObjectMeta{Name: landfallv1alpha1.DefaultSpaceClusterRole + "-posture", Labels: map[string]string{aggregateToSpaceAdminKey: "true"}},
+			Rules: []rbacv1.PolicyRule{{
+				APIGroups: []string{landfallv1alpha1.Group}, Resources: []string{"posturefindings"}, Verbs: []string{"get", "list", "watch"},
+			}},
 		},
 	}
 }

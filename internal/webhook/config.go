@@ -70,6 +70,8 @@ var quotaResources = []admissionregistrationv1.RuleWithOperations{
 //     quota. The namespace selector limits it to tenant spaces and a fixed
 //     resource list; the ledger lives on the AccountQuota, so two replicas
 //     serve it safely and a restart loses nothing.
+//   - promotion approval (Fail): see promotionWebhook; called only for
+//     requests that set or change spec.approval.
 //   - space defaulting, mutating (Ignore): it only adds the account label,
 //     created-by annotation and finalizer, which nothing trusts for
 //     security (the reconciler adds the finalizer if it is missing).
@@ -120,6 +122,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 				// The ledger write is skipped on dry runs.
 				FailurePolicy: &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
 			},
+			promotionWebhook(cc),
 		},
 	}
 	m := &admissionregistrationv1.MutatingWebhookConfiguration{

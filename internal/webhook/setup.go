@@ -12,6 +12,7 @@ const (
 	NamespaceValidatePath      = "/validate-v1-namespace"
 	TemplateObjectValidatePath = "/validate-landfall-dev-template-object"
 	QuotaValidatePath          = "/validate-landfall-dev-account-quota"
+	// PromotionValidatePath is declared with its handler in promotion.go.
 )
 
 // Options configure the tenancy webhooks.
@@ -34,4 +35,5 @@ func Setup(mgr ctrl.Manager, opts Options) {
 	srv.Register(NamespaceValidatePath, &admission.Webhook{Handler: &NamespaceValidator{Identities: ids}})
 	srv.Register(TemplateObjectValidatePath, &admission.Webhook{Handler: &TemplateObjectValidator{Identities: ids}})
 	srv.Register(QuotaValidatePath, &admission.Webhook{Handler: &QuotaValidator{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader()}})
+	srv.Register(PromotionValidatePath, &admission.Webhook{Handler: &PromotionApprovalValidator{Client: mgr.GetClient()}})
 }

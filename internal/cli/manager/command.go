@@ -34,9 +34,11 @@ type options struct {
 	maxConcurrent           int
 	retryInitial            time.Duration
 	retryMax                time.Duration
+	postureInterval         time.Duration
 	debug                   bool
 	audit                   auditWebhookOptions
 	webhooks                tenancyWebhookOptions
+	delivery                deliveryOptions
 
 	// skipNameValidation lets tests run the command more than once in
 	// one process: controller names are process-global.
@@ -55,9 +57,11 @@ func (o *options) BindFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.maxConcurrent, "max-concurrent-reconciles", def.MaxConcurrentReconciles, "parallel reconciles per controller (a slow cluster never blocks more than one)")
 	fs.DurationVar(&o.retryInitial, "cluster-retry-initial", def.ClusterRetry.Initial, "first retry delay for an unreachable cluster (doubles up to --cluster-retry-max)")
 	fs.DurationVar(&o.retryMax, "cluster-retry-max", def.ClusterRetry.Max, "longest retry delay for an unreachable cluster")
+	fs.DurationVar(&o.postureInterval, "posture-scan-interval", def.PostureScanInterval, `create the PostureReport "cluster" with this scan interval if there is none ("0" creates none)`)
 	fs.BoolVar(&o.debug, "debug", false, "log debug messages")
 	o.audit.BindFlags(fs)
 	o.webhooks.BindFlags(fs)
+	o.delivery.BindFlags(fs)
 }
 
 // Command returns `landfall manager` with `install`.
@@ -67,7 +71,7 @@ func Command() *cobra.Command { return command(&options{}) }
 func command(o *options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "manager",
-		Short: "Run the Landfall manager: fleet registry, tenancy controllers and webhooks, audit receiver",
+		Short: "Run the Landfall manager: fleet registry, tenancy controllers and webhooks, posture report, audit receiver",
 		Long: `Run the Landfall manager against the cluster of --kubeconfig (or the one it
 runs in). It reconciles Cluster objects (probes every registered cluster and
 records its version, nodes, zones, API latency and Ready condition) and the
@@ -85,6 +89,17 @@ serves, pointing the API server at --webhook-url (default
 https://127.0.0.1:PORT, for a local API server) or --webhook-service (a
 manager in the cluster). A self-signed certificate is generated into
 --webhook-cert-dir if none is there; replicas must share one.
+
+Posture: the manager scans the cluster it runs against with the live checks
+of 'landfall scan --cluster' (reading Secrets only with spec.readSecrets)
+every spec.interval of the PostureReport "cluster", which
+--posture-scan-interval creates if absent, and within spec.minInterval of a
+change to namespaces, pods, services, role bindings, network policies or
+webhook configurations. The report holds the counts per severity and tactic,
+a score and what could not be read ('kubectl get posturereports'); each
+namespace with findings gets a PostureFindings "posture" listing them
+('kubectl get posturefindings -A'), which the space's tenants may read. The
+same numbers are served as landfall_posture_* metrics.
 
 Logs are structured (logfmt) on standard error; metrics and health probes
 are served on --metrics-bind-address and --health-probe-bind-address.
@@ -138,6 +153,9 @@ DNS unless it runs in the cluster network) and named in the certificate.`,
 func Scheme() (*runtime.Scheme, error) { return cliutil.Scheme() }
 
 func (o *options) run(ctx context.Context, stderr io.Writer) error {
+	if o.postureInterval < 0 {
+		return cliutil.UsageError(fmt.Errorf("--posture-scan-interval: must be 0 or more, got %s", o.postureInterval))
+	}
 	level := slog.LevelInfo
 	if o.debug {
 		level = slog.LevelDebug
@@ -180,6 +198,8 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 	if err := controller.Setup(mgr, controller.Options{
 		MaxConcurrentReconciles: o.maxConcurrent,
 		ClusterRetry:            controller.Backoff{Initial: o.retryInitial, Max: o.retryMax},
+		PostureScanInterval:     o.postureInterval,
+		Delivery:                o.delivery.options(),
 	}); err != nil {
 		return err
 	}

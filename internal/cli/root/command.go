@@ -6,21 +6,27 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/landfall-dev/landfall/internal/cli/account"
+	"github.com/landfall-dev/landfall/internal/cli/cani"
 	"github.com/landfall-dev/landfall/internal/cli/checks"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/cluster"
 	detectcmd "github.com/landfall-dev/landfall/internal/cli/detect"
 	"github.com/landfall-dev/landfall/internal/cli/dev"
+	envcmd "github.com/landfall-dev/landfall/internal/cli/env"
 	"github.com/landfall-dev/landfall/internal/cli/manager"
 	"github.com/landfall-dev/landfall/internal/cli/matrix"
 	"github.com/landfall-dev/landfall/internal/cli/plan"
+	"github.com/landfall-dev/landfall/internal/cli/promote"
+	"github.com/landfall-dev/landfall/internal/cli/rbacrisks"
 	"github.com/landfall-dev/landfall/internal/cli/scan"
 	"github.com/landfall-dev/landfall/internal/cli/space"
 	"github.com/landfall-dev/landfall/internal/cli/spaces"
 	clitemplate "github.com/landfall-dev/landfall/internal/cli/template"
 	"github.com/landfall-dev/landfall/internal/cli/version"
+	"github.com/landfall-dev/landfall/internal/cli/whocan"
 	detectrules "github.com/landfall-dev/landfall/internal/detect/rules"
 	builtin "github.com/landfall-dev/landfall/internal/posture/checks"
+	"github.com/landfall-dev/landfall/internal/rbac"
 	"github.com/landfall-dev/landfall/internal/threatmatrix"
 )
 
@@ -82,6 +88,11 @@ Start with a local control plane:
 		space.Command(),
 		spaces.Command(),
 		clitemplate.Command(),
+		whocan.Command(),
+		cani.Command(),
+		rbacrisks.Command(),
+		envcmd.Command(),
+		promote.Command(),
 	)
 	return cmd
 }
@@ -89,15 +100,20 @@ Start with a local control plane:
 // coverage is what Landfall assesses today: the techniques of the manifest
 // checks and of the audit-log detection rules.
 func coverage() threatmatrix.Coverage {
-	var manifest, audit []string
+	var manifest, audit, live []string
 	for _, c := range builtin.All() {
 		manifest = append(manifest, c.Techniques...)
 	}
 	for _, r := range detectrules.All() {
 		audit = append(audit, r.Techniques...)
 	}
+	// The RBAC analysis of a live cluster (scan --cluster, rbac-risks).
+	for _, c := range rbac.Checks() {
+		live = append(live, c.Techniques...)
+	}
 	return threatmatrix.Merge(
 		threatmatrix.CoverageFrom(threatmatrix.SourceManifest, manifest),
 		threatmatrix.CoverageFrom(threatmatrix.SourceAuditLog, audit),
+		threatmatrix.CoverageFrom(threatmatrix.SourceLiveCluster, live),
 	)
 }

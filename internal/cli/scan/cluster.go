@@ -19,10 +19,6 @@ import (
 	"github.com/landfall-dev/landfall/internal/posture/report"
 )
 
-// manifestOnlyChecks judge what a manifest carries; on a live cluster
-// every Secret has data, so they are not run with --cluster.
-var manifestOnlyChecks = []string{"registry-credentials-in-manifest", "secret-in-manifest"}
-
 // validateTarget rejects flag combinations that mix the manifest and the
 // live-cluster scan.
 func (o *options) validateTarget(paths []string, changed func(string) bool) error {
@@ -91,15 +87,14 @@ func (o *options) liveChecks(reg *posture.Registry) (*posture.Registry, []string
 	if o.checks != nil {
 		return reg, nil
 	}
-	reg = reg.Select(func(c posture.Check) bool { return !slices.Contains(manifestOnlyChecks, c.ID) })
-	return reg, []string{"manifest-only checks not run on a live cluster: " + strings.Join(manifestOnlyChecks, ", ")}
+	return live.WithoutManifestOnly(reg), []string{"manifest-only checks not run on a live cluster: " + strings.Join(live.ManifestOnlyChecks(), ", ")}
 }
 
 // scanLive scans one live cluster, named name in the report, and applies
 // the exceptions; objects counts the objects read, for the progress line.
 func (o *options) scanLive(ctx context.Context, d deps, restCfg *rest.Config, name, selector string, reg *posture.Registry, cfg *exception.Config, objects *atomic.Int64) (*report.Report, error) {
 	matcher := exception.NewMatcher(cfg, exception.Options{Now: d.now(), NoAnnotations: o.noAnnotationExceptions})
-	res, err := live.Scan(ctx, restCfg, reg, live.Options{
+	opts := live.Options{
 		Namespace:   o.namespace,
 		Selector:    selector,
 		Cluster:     name,
@@ -109,10 +104,13 @@ func (o *options) scanLive(ctx context.Context, d deps, restCfg *rest.Config, na
 			objects.Add(1)
 			matcher.Observe(obj)
 		},
-	})
+	}
+	analysis := live.NewRBACAnalysis(&opts)
+	res, err := live.Scan(ctx, restCfg, reg, opts)
 	if err != nil {
 		return nil, err
 	}
+	rbacFindings, rbacNote := analysis.Findings(res, opts)
 
 	r := &report.Report{
 		Version:      d.version(),
@@ -122,7 +120,12 @@ func (o *options) scanLive(ctx context.Context, d deps, restCfg *rest.Config, na
 	for _, c := range reg.All() {
 		r.Checks = append(r.Checks, report.CheckInfoOf(c))
 	}
-	for _, f := range res.Findings {
+	if rbacFindings != nil {
+		for _, c := range live.RBACChecks() {
+			r.Checks = append(r.Checks, report.CheckInfoOf(c))
+		}
+	}
+	for _, f := range posture.SortFindings(append(res.Findings, rbacFindings...)) {
 		if by, ok := matcher.Match(&f); ok {
 			r.Suppressed = append(r.Suppressed, report.Suppressed{Finding: f, By: by})
 			continue
@@ -132,6 +135,9 @@ func (o *options) scanLive(ctx context.Context, d deps, restCfg *rest.Config, na
 	r.Exceptions = matcher.Outcomes()
 	if n := res.DefaultFindings; n > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%s on the API server's unchanged default RBAC objects (kubernetes.io/bootstrapping=rbac-defaults) not shown", plural(n, "finding")))
+	}
+	if rbacNote != "" {
+		r.Notes = append(r.Notes, rbacNote)
 	}
 	if o.noAnnotationExceptions {
 		r.Notes = append(r.Notes, "annotation exceptions ignored (--no-annotation-exceptions)")

@@ -75,9 +75,9 @@ func Scan(ctx context.Context, cfg *rest.Config, reg *posture.Registry, opts Opt
 		// Concurrency bounds the load instead.
 		cfg.QPS, cfg.Burst = 100, 200
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
+	p, err := newRESTPager(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("creating dynamic client: %w", err)
+		return nil, err
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
@@ -86,12 +86,17 @@ func Scan(ctx context.Context, cfg *rest.Config, reg *posture.Registry, opts Opt
 	if opts.Cluster == "" {
 		opts.Cluster = cfg.Host
 	}
-	return ScanWith(ctx, dyn, dc, reg, opts)
+	return scan(ctx, p, dc, reg, opts)
 }
 
 // ScanWith is Scan with given clients; opts.Cluster is used as it is.
 // It returns an error only when discovery fails or ctx ends.
 func ScanWith(ctx context.Context, dyn dynamic.Interface, dc discovery.DiscoveryInterface, reg *posture.Registry, opts Options) (*Result, error) {
+	return scan(ctx, dynamicPager{dyn: dyn}, dc, reg, opts)
+}
+
+// scan is Scan and ScanWith, reading pages with p.
+func scan(ctx context.Context, p pager, dc discovery.DiscoveryInterface, reg *posture.Registry, opts Options) (*Result, error) {
 	kinds := NeededKinds(reg)
 	lists, err := discover(dc)
 	if err != nil {
@@ -126,7 +131,7 @@ func ScanWith(ctx context.Context, dyn dynamic.Interface, dc discovery.Discovery
 				return
 			}
 			defer func() { <-sem }()
-			n, err := s.list(ctx, dyn, resolved[kinds[i]])
+			n, err := s.list(ctx, p, resolved[kinds[i]])
 			statuses[i].Listed = n
 			switch {
 			case err == nil:
@@ -210,34 +215,32 @@ type scanner struct {
 
 // list reads every page of one resource and scans the objects; it returns
 // the number of objects read.
-func (s *scanner) list(ctx context.Context, dyn dynamic.Interface, r resource) (int, error) {
-	var ri dynamic.ResourceInterface = dyn.Resource(r.GVR)
-	field := ""
+func (s *scanner) list(ctx context.Context, p pager, r resource) (int, error) {
+	ns, field := "", ""
 	switch {
 	case r.Namespaced && s.opts.Namespace != "":
-		ri = dyn.Resource(r.GVR).Namespace(s.opts.Namespace)
+		ns = s.opts.Namespace
 	case r.Kind == "Namespace" && s.opts.Namespace != "":
 		field = "metadata.name=" + s.opts.Namespace
 	}
 	lo := listOptions(s.opts.Selector, field, cmpOr64(s.opts.PageSize, DefaultPageSize))
+	next := p.pages(r, ns)
+	apiVersion := r.GVR.GroupVersion().String()
 	n := 0
+	add := func(obj map[string]any) {
+		obj["apiVersion"], obj["kind"] = apiVersion, r.Kind
+		s.add(&unstructured.Unstructured{Object: obj})
+		n++
+	}
 	for {
-		page, err := ri.List(ctx, lo)
+		cont, err := next(ctx, lo, add)
 		if err != nil {
 			return n, fmt.Errorf("listing %s: %w", resourceName(r), err)
 		}
-		apiVersion := r.GVR.GroupVersion().String()
-		for i := range page.Items {
-			u := &page.Items[i]
-			u.SetAPIVersion(apiVersion)
-			u.SetKind(r.Kind)
-			s.add(u)
-			n++
-		}
-		lo.Continue = page.GetContinue()
-		if lo.Continue == "" {
+		if cont == "" {
 			return n, nil
 		}
+		lo.Continue = cont
 	}
 }
 
@@ -248,9 +251,8 @@ func cmpOr64(n, def int64) int64 {
 	return def
 }
 
-// add strips an object and scans it.
+// add scans an object (stripped by the pager).
 func (s *scanner) add(u *unstructured.Unstructured) {
-	strip(u)
 	k := key{u.GetKind(), u.GetNamespace(), u.GetName()}
 	if ref := controllerOf(u); ref != nil {
 		s.mu.Lock()
@@ -267,23 +269,6 @@ func (s *scanner) add(u *unstructured.Unstructured) {
 		s.opts.OnObject(o)
 	}
 	s.scan.Add(o)
-}
-
-// lastApplied is the annotation kubectl apply keeps a copy of the whole
-// manifest in, Secret data included.
-const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
-
-// strip removes what no check reads and what only bloats memory: managed
-// fields, status and kubectl's copy of the manifest.
-func strip(u *unstructured.Unstructured) {
-	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
-	unstructured.RemoveNestedField(u.Object, "status")
-	if a := u.GetAnnotations(); a != nil {
-		if _, ok := a[lastApplied]; ok {
-			delete(a, lastApplied)
-			u.SetAnnotations(a)
-		}
-	}
 }
 
 // controllerOf returns the owner reference marked as controller, if any.

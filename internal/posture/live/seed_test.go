@@ -24,6 +24,7 @@ var gvrs = map[string]schema.GroupVersionResource{
 	"Service":                      {Version: "v1", Resource: "services"},
 	"ServiceAccount":               {Version: "v1", Resource: "serviceaccounts"},
 	"ConfigMap":                    {Version: "v1", Resource: "configmaps"},
+	"Secret":                       {Version: "v1", Resource: "secrets"},
 	"Namespace":                    {Version: "v1", Resource: "namespaces"},
 	"LimitRange":                   {Version: "v1", Resource: "limitranges"},
 	"ResourceQuota":                {Version: "v1", Resource: "resourcequotas"},

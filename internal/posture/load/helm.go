@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
@@ -28,6 +29,9 @@ func renderHelm(dir, display string, opts HelmOptions, fn func(*posture.Object) 
 	chrt, err := loader.Load(dir)
 	if err != nil {
 		return fail(fmt.Errorf("loading Helm chart: %w", err))
+	}
+	if err := checkDependencies(chrt); err != nil {
+		return fail(err)
 	}
 	vals, err := helmValues(opts)
 	if err != nil {
@@ -109,4 +113,20 @@ func mergeValues(a, b map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// checkDependencies fails when a dependency listed in Chart.yaml is not
+// in the chart's charts/ directory, as helm install does: without the
+// check such a chart renders without the dependency's objects, silently.
+func checkDependencies(chrt *chart.Chart) error {
+	var missing []string
+	for _, dep := range chrt.Metadata.Dependencies {
+		if !slices.ContainsFunc(chrt.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+			missing = append(missing, dep.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("chart dependencies listed in Chart.yaml but missing from charts/: %s (run helm dependency build and commit charts/)", strings.Join(missing, ", "))
+	}
+	return nil
 }

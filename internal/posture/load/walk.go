@@ -33,6 +33,11 @@ type Options struct {
 	Workers int
 	// Helm configures the rendering of Helm chart directories.
 	Helm HelmOptions
+	// Confine, when set, is a directory nothing is read outside of:
+	// kustomize references ("../"), symbolic links and chart files that
+	// lead elsewhere are errors. Set it when rendering untrusted
+	// repositories.
+	Confine string
 }
 
 // HelmOptions configure how chart directories are rendered.
@@ -249,6 +254,10 @@ func (w *walker) run(ctx context.Context, j job) {
 		}
 		w.report(Parse(j.display, data, fn))
 	case jobFile:
+		if err := w.confined(j.path); err != nil {
+			w.report(nil, []error{&Error{File: j.display, Err: err}})
+			return
+		}
 		data, err := os.ReadFile(j.path)
 		if err != nil {
 			w.report(nil, []error{&Error{File: j.display, Err: fmt.Errorf("reading file: %w", err)}})
@@ -256,10 +265,49 @@ func (w *walker) run(ctx context.Context, j job) {
 		}
 		w.report(Parse(j.display, data, fn))
 	case jobHelm:
+		if err := w.confinedTree(j.path); err != nil {
+			w.report(nil, []error{&Error{File: j.display, Err: err}})
+			return
+		}
 		w.report(renderHelm(j.path, j.display, w.opts.Helm, fn))
 	case jobKustomize:
-		w.report(nil, renderKustomize(j.path, j.display, fn))
+		w.report(nil, renderKustomize(j.path, j.display, w.opts.Confine, fn))
 	}
+}
+
+// confined checks that path, symbolic links resolved, lies in
+// Options.Confine (when set).
+func (w *walker) confined(path string) error {
+	if w.opts.Confine == "" {
+		return nil
+	}
+	fsys, err := newConfinedFS(w.opts.Confine)
+	if err != nil {
+		return err
+	}
+	if !fsys.(*confinedFS).inside(path) {
+		return ErrOutsideRoot
+	}
+	return nil
+}
+
+// confinedTree checks every symbolic link under dir with confined: the
+// Helm chart loader follows them.
+func (w *walker) confinedTree(dir string) error {
+	if w.opts.Confine == "" {
+		return nil
+	}
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if err := w.confined(path); err != nil {
+				return fmt.Errorf("%s: %w", w.display(path), err)
+			}
+		}
+		return nil
+	})
 }
 
 func sortNotes(ns []Note) {

@@ -112,6 +112,17 @@ func (e *Env) UserConfig(t testing.TB, name string) *rest.Config {
 	return cfg
 }
 
+// UserKubeconfig returns the path of a kubeconfig for a test user, for
+// commands that take --kubeconfig.
+func (e *Env) UserKubeconfig(t testing.TB, name string) string {
+	t.Helper()
+	path, err := e.Cluster(t).UserKubeconfig(name)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return path
+}
+
 // User returns a clientset acting as a test user.
 func (e *Env) User(t testing.TB, name string) kubernetes.Interface {
 	t.Helper()

@@ -51,9 +51,9 @@ func TestCanI_List(t *testing.T) {
 	admin := env.Cluster(t).AdminKubeconfig()
 
 	r := run(t, "--as", "serviceaccount:"+ns+":deployer", "--list", "-n", ns, "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.out)
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.Out)
 	var res ListResult
-	g.Expect(json.Unmarshal([]byte(r.out), &res)).To(Succeed())
+	g.Expect(json.Unmarshal([]byte(r.Out), &res)).To(Succeed())
 	g.Expect(res.User).To(Equal(rbac.User{Name: "system:serviceaccount:" + ns + ":deployer",
 		Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}}))
 	var via []string
@@ -67,17 +67,17 @@ func TestCanI_List(t *testing.T) {
 	g.Expect(via).NotTo(ContainElement(ContainSubstring("cluster-admin")))
 
 	// The same as a table, asked by another user (the platform admin).
-	r = run(t, "--as", "system:serviceaccount:"+ns+":deployer", "--list", "-n", ns, "--kubeconfig", userKubeconfig(t, "platform-admin"))
-	g.Expect(r.err).NotTo(HaveOccurred(), r.out)
-	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	r = run(t, "--as", "system:serviceaccount:"+ns+":deployer", "--list", "-n", ns, "--kubeconfig", env.UserKubeconfig(t, "platform-admin"))
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.Out)
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
 	g.Expect(lines[0]).To(MatchRegexp(`^RESOURCES +NON-RESOURCE URLS +RESOURCE NAMES +VERBS +VIA$`))
 	g.Expect(lines).To(ContainElement(MatchRegexp(`^pods +\[\] +\[\] +\[get list\] +RoleBinding/%s/read-pods -> Role/%s/pod-reader$`, ns, ns)))
 	g.Expect(lines).To(ContainElement(MatchRegexp(`^ +\[/healthz\] +\[\] +\[get\] +ClusterRoleBinding/system:public-info-viewer -> ClusterRole/system:public-info-viewer$`)))
 
 	// Elsewhere the RoleBinding does not apply.
 	r = run(t, "--as", "serviceaccount:"+ns+":deployer", "--list", "-n", "default", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.out)
-	g.Expect(r.out).NotTo(ContainSubstring("read-pods"))
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.Out)
+	g.Expect(r.Out).NotTo(ContainSubstring("read-pods"))
 }
 
 func TestCanI_Check(t *testing.T) {
@@ -128,21 +128,21 @@ func TestCanI_Check(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(sar.Status.Allowed).To(Equal(tc.allowed), "%v", tc.args)
 		if tc.allowed {
-			g.Expect(r.err).NotTo(HaveOccurred(), "%v: %s", tc.args, r.out)
-			g.Expect(r.out).To(HavePrefix("yes\n  via "), "%v", tc.args)
+			g.Expect(r.Err).NotTo(HaveOccurred(), "%v: %s", tc.args, r.Out)
+			g.Expect(r.Out).To(HavePrefix("yes\n  via "), "%v", tc.args)
 		} else {
-			g.Expect(r.code).To(Equal(cliutil.ExitFailure), "%v: %v", tc.args, r.err)
-			g.Expect(r.out).To(Equal("no\n"), "%v", tc.args)
+			g.Expect(r.Code).To(Equal(cliutil.ExitFailure), "%v: %v", tc.args, r.Err)
+			g.Expect(r.Out).To(Equal("no\n"), "%v", tc.args)
 		}
 	}
 
 	r := run(t, "--as", sa, "list", "pods", "-n", ns, "--kubeconfig", admin)
-	g.Expect(r.out).To(Equal("yes\n  via RoleBinding/" + ns + "/read-pods -> Role/" + ns + "/pod-reader (namespace " + ns +
+	g.Expect(r.Out).To(Equal("yes\n  via RoleBinding/" + ns + "/read-pods -> Role/" + ns + "/pod-reader (namespace " + ns +
 		", subject ServiceAccount " + ns + "/deployer, rule get,list pods)\n"))
 	r = run(t, "--as", sa, "create", "pods/exec", "-n", ns, "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.code).To(Equal(cliutil.ExitFailure))
+	g.Expect(r.Code).To(Equal(cliutil.ExitFailure))
 	var res CheckResult
-	g.Expect(json.Unmarshal([]byte(r.out), &res)).To(Succeed())
+	g.Expect(json.Unmarshal([]byte(r.Out), &res)).To(Succeed())
 	g.Expect(res.Allowed).To(BeFalse())
 	g.Expect(res.Request).To(Equal(rbac.Attributes{Verb: "create", Resource: "pods", Subresource: "exec", Namespace: ns}))
 }
@@ -167,12 +167,12 @@ func TestCanI_Errors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := NewWithT(t)
 			r := run(t, append(tc.args, "--kubeconfig", admin)...)
-			g.Expect(r.code).To(Equal(tc.code), "%v", r.err)
-			g.Expect(r.err).To(MatchError(ContainSubstring(tc.msg)))
+			g.Expect(r.Code).To(Equal(tc.code), "%v", r.Err)
+			g.Expect(r.Err).To(MatchError(ContainSubstring(tc.msg)))
 		})
 	}
 	g := NewWithT(t)
-	r := run(t, "--as", "bob", "--list", "--kubeconfig", userKubeconfig(t, "alice"))
-	g.Expect(r.code).To(Equal(cliutil.ExitFailure))
-	g.Expect(r.err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring("needs list on roles"))))
+	r := run(t, "--as", "bob", "--list", "--kubeconfig", env.UserKubeconfig(t, "alice"))
+	g.Expect(r.Code).To(Equal(cliutil.ExitFailure))
+	g.Expect(r.Err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring("needs list on roles"))))
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/rbac"
 )
 
@@ -91,7 +92,7 @@ func TestRBACRisks_RisksAndAttackPath(t *testing.T) {
 	admin := env.Cluster(t).AdminKubeconfig()
 
 	r := run(t, "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.out)
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.Out)
 	var res struct {
 		Risks []struct {
 			Check, Severity string
@@ -106,7 +107,7 @@ func TestRBACRisks_RisksAndAttackPath(t *testing.T) {
 		}
 		NotAssessed []rbac.KindError
 	}
-	g.Expect(json.Unmarshal([]byte(r.out), &res)).To(Succeed())
+	g.Expect(json.Unmarshal([]byte(r.Out), &res)).To(Succeed())
 	g.Expect(res.NotAssessed).To(BeEmpty())
 
 	var userRisks, saRisks []string
@@ -146,17 +147,17 @@ func TestRBACRisks_RisksAndAttackPath(t *testing.T) {
 
 	// The table: risks, then each path hop by hop with its tactic.
 	r = run(t, "--min-severity", "high", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.out)
-	g.Expect(r.out).To(MatchRegexp(`(?m)^SEVERITY +CHECK +SUBJECT +PERMISSIONS +VIA$`))
-	g.Expect(r.out).To(MatchRegexp(`(?m)^high +rbac-subject-pod-exec +User %s +create pods/exec cluster-wide +ClusterRoleBinding/%s -> ClusterRole/%s$`, user, user, user))
-	g.Expect(r.out).To(MatchRegexp(`(?m)^     Service/%s/web \(type LoadBalancer\) +initial-access MS-TA9004$`, ns))
-	g.Expect(r.out).To(MatchRegexp(`(?m)^  -> ServiceAccount/%s/web \(token mounted\) +credential-access MS-TA9016$`, ns))
-	g.Expect(r.out).NotTo(ContainSubstring("rbac-subject-events-delete"), "medium is below --min-severity high")
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.Out)
+	g.Expect(r.Out).To(MatchRegexp(`(?m)^SEVERITY +CHECK +SUBJECT +PERMISSIONS +VIA$`))
+	g.Expect(r.Out).To(MatchRegexp(`(?m)^high +rbac-subject-pod-exec +User %s +create pods/exec cluster-wide +ClusterRoleBinding/%s -> ClusterRole/%s$`, user, user, user))
+	g.Expect(r.Out).To(MatchRegexp(`(?m)^     Service/%s/web \(type LoadBalancer\) +initial-access MS-TA9004$`, ns))
+	g.Expect(r.Out).To(MatchRegexp(`(?m)^  -> ServiceAccount/%s/web \(token mounted\) +credential-access MS-TA9016$`, ns))
+	g.Expect(r.Out).NotTo(ContainSubstring("rbac-subject-events-delete"), "medium is below --min-severity high")
 
 	// With the defaults, the control plane's own grants appear.
 	r = run(t, "-o", "json", "--include-defaults", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred())
-	g.Expect(r.out).To(ContainSubstring(`"name": "system:kube-controller-manager"`))
+	g.Expect(r.Err).NotTo(HaveOccurred())
+	g.Expect(r.Out).To(ContainSubstring(`"name": "system:kube-controller-manager"`))
 }
 
 func TestRBACRisks_PartialView(t *testing.T) {
@@ -166,22 +167,22 @@ func TestRBACRisks_PartialView(t *testing.T) {
 	bindCluster(t, cs, name, []rbacv1.PolicyRule{{Verbs: []string{"list"}, APIGroups: []string{rbacv1.GroupName},
 		Resources: []string{"roles", "clusterroles", "rolebindings", "clusterrolebindings"}}}, "",
 		rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "bob"})
-	bob := userKubeconfig(t, "bob")
-	var r result
+	bob := env.UserKubeconfig(t, "bob")
+	var r clitest.Result
 	g.Eventually(func() error {
 		r = run(t, "--kubeconfig", bob)
-		return r.err
+		return r.Err
 	}).WithTimeout(30 * time.Second).Should(Succeed())
-	g.Expect(r.out).To(ContainSubstring("rbac-subject-cluster-admin"))
-	g.Expect(r.out).To(MatchRegexp(`Not assessed: .*Pod \(forbidden\).*; attack paths through them are missing\.`))
+	g.Expect(r.Out).To(ContainSubstring("rbac-subject-cluster-admin"))
+	g.Expect(r.Out).To(MatchRegexp(`Not assessed: .*Pod \(forbidden\).*; attack paths through them are missing\.`))
 
-	r = run(t, "--kubeconfig", userKubeconfig(t, "alice"))
-	g.Expect(r.code).To(Equal(cliutil.ExitFailure))
-	g.Expect(r.err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring("rbac-risks needs list"))))
+	r = run(t, "--kubeconfig", env.UserKubeconfig(t, "alice"))
+	g.Expect(r.Code).To(Equal(cliutil.ExitFailure))
+	g.Expect(r.Err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring("rbac-risks needs list"))))
 
 	r = run(t, "--min-severity", "severe", "--kubeconfig", bob)
-	g.Expect(r.code).To(Equal(cliutil.ExitUsage))
-	g.Expect(r.err).To(MatchError(ContainSubstring(`unknown severity "severe"`)))
+	g.Expect(r.Code).To(Equal(cliutil.ExitUsage))
+	g.Expect(r.Err).To(MatchError(ContainSubstring(`unknown severity "severe"`)))
 	r = run(t, "extra", "--kubeconfig", bob)
-	g.Expect(r.code).To(Equal(cliutil.ExitUsage))
+	g.Expect(r.Code).To(Equal(cliutil.ExitUsage))
 }

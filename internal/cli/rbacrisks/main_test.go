@@ -1,11 +1,10 @@
 package rbacrisks
 
 import (
-	"bytes"
 	"os"
 	"testing"
 
-	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/testenv"
 )
 
@@ -17,31 +16,8 @@ func TestMain(m *testing.M) {
 	os.Exit(testenv.Run(m, testenv.Options{}, &env))
 }
 
-type result struct {
-	out  string
-	err  error
-	code int
-}
-
 // run executes `landfall rbac-risks args...`.
-func run(t *testing.T, args ...string) result {
+func run(t *testing.T, args ...string) clitest.Result {
 	t.Helper()
-	cmd := Command()
-	var out bytes.Buffer
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SilenceUsage = true
-	cmd.SilenceErrors = true
-	err := cmd.ExecuteContext(t.Context())
-	return result{out: out.String(), err: err, code: cliutil.ExitCode(err)}
-}
-
-func userKubeconfig(t *testing.T, name string) string {
-	t.Helper()
-	path, err := env.Cluster(t).UserKubeconfig(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return clitest.Run(t, Command(), args...)
 }

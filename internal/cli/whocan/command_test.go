@@ -99,8 +99,8 @@ func TestWhoCan_ListsSubjectsBindingsAndRoles(t *testing.T) {
 	// In the namespace: the RoleBinding's subjects (the service account's
 	// namespace defaulted) and the cluster admins.
 	r := run(t, "list", "pods", "-n", ns, "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	res := decode(t, r.out)
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	res := decode(t, r.Out)
 	g.Expect(res.Request).To(Equal(rbac.Attributes{Verb: "list", Resource: "pods", Namespace: ns}))
 	g.Expect(subjects(res)).To(ContainElements(
 		"User alice via RoleBinding/"+ns+"/read-pods",
@@ -112,52 +112,52 @@ func TestWhoCan_ListsSubjectsBindingsAndRoles(t *testing.T) {
 
 	// The same with a short name and as a table.
 	r = run(t, "list", "po", "-n", ns, "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
 	g.Expect(strings.Fields(lines[0])).To(Equal([]string{"KIND", "SUBJECT", "BINDING", "ROLE", "SCOPE"}))
 	g.Expect(lines).To(ContainElement(MatchRegexp(`^User +alice +RoleBinding/%s/read-pods +Role/%s/pod-reader +namespace %s$`, ns, ns, ns)))
 	g.Expect(lines).To(ContainElement(MatchRegexp(`^Group +system:masters +ClusterRoleBinding/cluster-admin +ClusterRole/cluster-admin +cluster-wide$`)))
 
 	// A subresource the Role names; another namespace does not count.
 	r = run(t, "get", "pods/log", "-n", "default", "-o", "yaml", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
 	var other Result
-	g.Expect(yaml.Unmarshal([]byte(r.out), &other)).To(Succeed())
+	g.Expect(yaml.Unmarshal([]byte(r.Out), &other)).To(Succeed())
 	g.Expect(other.Request.Subresource).To(Equal("log"))
 	g.Expect(subjects(other)).NotTo(ContainElement(ContainSubstring("alice")))
 
 	// Every namespace: the group's cluster-wide grant.
 	r = run(t, "get", "secrets", "-A", "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	res = decode(t, r.out)
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	res = decode(t, r.Out)
 	g.Expect(res.AllNamespaces).To(BeTrue())
 	g.Expect(subjects(res)).To(ContainElement("Group " + group + " via ClusterRoleBinding/" + group + "-secrets"))
 
 	// Non-resource URLs: the API server's default public-info-viewer.
 	r = run(t, "get", "/healthz", "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	g.Expect(subjects(decode(t, r.out))).To(ContainElements(
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	g.Expect(subjects(decode(t, r.Out))).To(ContainElements(
 		"Group system:authenticated via ClusterRoleBinding/system:public-info-viewer",
 		"Group system:unauthenticated via ClusterRoleBinding/system:public-info-viewer",
 	))
 
 	// A cluster-scoped resource drops the namespace, with a warning.
 	r = run(t, "get", "nodes/proxy", "-n", ns, "-o", "json", "--kubeconfig", admin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	g.Expect(decode(t, r.out).Request.Namespace).To(BeEmpty())
-	g.Expect(r.errOut).To(ContainSubstring("nodes/proxy has no namespace; --namespace is ignored"))
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	g.Expect(decode(t, r.Out).Request.Namespace).To(BeEmpty())
+	g.Expect(r.ErrOut).To(ContainSubstring("nodes/proxy has no namespace; --namespace is ignored"))
 
 	// resourceNames: bob may get the named secret only, and never list.
 	// Asked by another user, the platform admin.
-	platformAdmin := userKubeconfig(t, "platform-admin")
+	platformAdmin := env.UserKubeconfig(t, "platform-admin")
 	bob := "User bob via RoleBinding/" + ns + "/read-config"
 	r = run(t, "get", "secrets", "--name", "config", "-n", ns, "-o", "json", "--kubeconfig", platformAdmin)
-	g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-	g.Expect(subjects(decode(t, r.out))).To(ContainElement(bob))
+	g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+	g.Expect(subjects(decode(t, r.Out))).To(ContainElement(bob))
 	for _, args := range [][]string{{"get", "secrets", "--name", "other"}, {"list", "secrets"}} {
 		r = run(t, append(args, "-n", ns, "-o", "json", "--kubeconfig", platformAdmin)...)
-		g.Expect(r.err).NotTo(HaveOccurred(), r.errOut)
-		g.Expect(subjects(decode(t, r.out))).NotTo(ContainElement(bob), "%v", args)
+		g.Expect(r.Err).NotTo(HaveOccurred(), r.ErrOut)
+		g.Expect(subjects(decode(t, r.Out))).NotTo(ContainElement(bob), "%v", args)
 	}
 }
 
@@ -198,15 +198,15 @@ func TestWhoCan_Errors(t *testing.T) {
 				args = append(args, "--kubeconfig", admin)
 			}
 			r := run(t, args...)
-			g.Expect(r.code).To(Equal(tc.code), "%v", r.err)
-			g.Expect(r.err).To(MatchError(ContainSubstring(tc.msg)))
+			g.Expect(r.Code).To(Equal(tc.code), "%v", r.Err)
+			g.Expect(r.Err).To(MatchError(ContainSubstring(tc.msg)))
 		})
 	}
 
 	// alice may not read RBAC: told what is missing.
 	g := NewWithT(t)
-	r := run(t, "get", "pods", "--kubeconfig", userKubeconfig(t, "alice"))
-	g.Expect(r.code).To(Equal(cliutil.ExitFailure))
-	g.Expect(r.err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring(`"alice"`),
+	r := run(t, "get", "pods", "--kubeconfig", env.UserKubeconfig(t, "alice"))
+	g.Expect(r.Code).To(Equal(cliutil.ExitFailure))
+	g.Expect(r.Err).To(MatchError(And(ContainSubstring("forbidden"), ContainSubstring(`"alice"`),
 		ContainSubstring("needs list on roles, clusterroles, rolebindings and clusterrolebindings"))))
 }

@@ -1,47 +1,23 @@
 package whocan
 
 import (
-	"bytes"
 	"os"
 	"testing"
 
-	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/testenv"
 )
 
-// env is the control plane the command asks about, as the admin and as
-// the sample users.
+// env is the control plane the command reads, as the admin and as the
+// sample users.
 var env *testenv.Env
 
 func TestMain(m *testing.M) {
 	os.Exit(testenv.Run(m, testenv.Options{}, &env))
 }
 
-type result struct {
-	out, errOut string
-	err         error
-	code        int
-}
-
 // run executes `landfall who-can args...`.
-func run(t *testing.T, args ...string) result {
+func run(t *testing.T, args ...string) clitest.Result {
 	t.Helper()
-	cmd := Command()
-	var out, errOut bytes.Buffer
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SilenceUsage = true
-	cmd.SilenceErrors = true
-	err := cmd.ExecuteContext(t.Context())
-	return result{out: out.String(), errOut: errOut.String(), err: err, code: cliutil.ExitCode(err)}
-}
-
-func userKubeconfig(t *testing.T, name string) string {
-	t.Helper()
-	path, err := env.Cluster(t).UserKubeconfig(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return clitest.Run(t, Command(), args...)
 }

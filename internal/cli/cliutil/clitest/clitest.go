@@ -1,0 +1,31 @@
+package clitest
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+)
+
+// Result is what a command did.
+type Result struct {
+	// Out and ErrOut are what it wrote to stdout and stderr.
+	Out, ErrOut string
+	// Err is the error it returned, Code the exit code it maps to.
+	Err  error
+	Code int
+}
+
+// Run executes cmd with args in the test's context.
+func Run(t testing.TB, cmd *cobra.Command, args ...string) Result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(t.Context())
+	return Result{Out: out.String(), ErrOut: errOut.String(), Err: err, Code: cliutil.ExitCode(err)}
+}

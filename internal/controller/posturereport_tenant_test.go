@@ -62,14 +62,18 @@ func TestPostureReportReconciler_TenantSeesOwnSpaces(t *testing.T) {
 
 	alice := userClient(t, "alice")
 	var list landfallv1alpha1.PostureFindingsList
-	g.Expect(alice.List(ctx, &list, client.InNamespace(mine))).To(Succeed())
-	g.Expect(list.Items).To(HaveLen(1))
-	g.Expect(list.Items[0].Namespace).To(Equal(mine))
-	g.Expect(findingKeys(list.Items[0].Findings)).To(ContainElement(findingKey{
-		"privileged-container", "critical",
-		landfallv1alpha1.PostureObjectReference{APIVersion: "v1", Kind: "Pod", Namespace: mine, Name: "privileged"},
-		"spec.containers[0].securityContext.privileged",
-	}))
+	// The findings object may come from a scan before the pod existed
+	// (the space's creation triggers one): wait for the scan that saw it.
+	g.Eventually(func(g Gomega) {
+		g.Expect(alice.List(ctx, &list, client.InNamespace(mine))).To(Succeed())
+		g.Expect(list.Items).To(HaveLen(1))
+		g.Expect(list.Items[0].Namespace).To(Equal(mine))
+		g.Expect(findingKeys(list.Items[0].Findings)).To(ContainElement(findingKey{
+			"privileged-container", "critical",
+			landfallv1alpha1.PostureObjectReference{APIVersion: "v1", Kind: "Pod", Namespace: mine, Name: "privileged"},
+			"spec.containers[0].securityContext.privileged",
+		}))
+	}, 60*time.Second, 250*time.Millisecond).Should(Succeed())
 	// The namespace's own findings (no NetworkPolicy, no Pod Security
 	// label: a space without templates) are hers to see too.
 	g.Expect(findingKeys(list.Items[0].Findings)).To(ContainElement(HaveField("Object", landfallv1alpha1.PostureObjectReference{

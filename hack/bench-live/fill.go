@@ -18,6 +18,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
+
+	"github.com/landfall-dev/landfall/hack/internal/benchproc"
 )
 
 // The mix of one namespace: perNamespace objects in all, counting those
@@ -74,7 +76,7 @@ func fill(ctx context.Context, cs kubernetes.Interface, n, workers int) error {
 			return fmt.Errorf("creating cluster role binding %s: %w", crb.Name, err)
 		}
 	}
-	return parallel(ctx, n, workers, func(ctx context.Context, i int) error {
+	return benchproc.Parallel(ctx, n, workers, func(ctx context.Context, i int) error {
 		return fillNamespace(ctx, cs, i)
 	})
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -136,7 +134,7 @@ func run() error {
 		return err
 	}
 	start := time.Now()
-	err = parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
+	err = benchproc.Parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
 		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("space-%05d", i)}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
 		if err := c.Create(ctx, s); err != nil {
 			return fmt.Errorf("creating space %s: %w", s.Name, err)
@@ -285,7 +283,7 @@ func verdict(ok bool) string {
 func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, o options) (time.Duration, error) {
 	tpl := tenancy.Baseline()
 	start := time.Now()
-	err := parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
+	err := benchproc.Parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
 		name := fmt.Sprintf("floor-%05d", i)
 		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
 		if err := c.Create(ctx, s); err != nil {
@@ -332,34 +330,6 @@ func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Accou
 		return nil
 	})
 	return time.Since(start), err
-}
-
-// parallel runs fn for 0..n-1 on workers goroutines; the first error
-// stops it.
-func parallel(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, workers) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				if err := fn(ctx, i); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return ctx.Err()
 }
 
 // waitAllReady waits until n Spaces are Ready. It lists once and then

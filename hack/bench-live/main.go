@@ -337,4 +337,3 @@ func scanChild(ctx context.Context, bin, kubeconfig string, extra []string) (sam
 	}
 	return s, nil
 }
-

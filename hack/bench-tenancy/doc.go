@@ -1,29 +1,40 @@
 // Command bench-tenancy measures how fast the tenancy manager turns Spaces
 // into ready namespaces, against the API server's own floor.
 //
-// It starts a fresh local control plane (no nodes, etcd without fsync),
-// installs the CRDs, RBAC, webhooks and baseline template as a platform
-// admin, and runs the manager in a child process (this binary re-executed
-// with LANDFALL_BENCH_MANAGER=1) under its own least-privilege
-// ServiceAccount, so its peak RSS (VmHWM) is the manager's alone. It then:
+// Each run starts a fresh local control plane (no nodes, etcd without
+// fsync) and installs the CRDs, RBAC, webhooks and baseline template as a
+// platform admin. A round is two runs:
 //
-//  1. creates -spaces Spaces of one account with the baseline template
-//     and times until all are Ready (followed by a watch, not by polling
-//     lists, so the measuring costs the API server next to nothing);
-//  2. counts reconciles (controller_runtime_reconcile_total, scraped from
-//     the manager's metrics endpoint) over -idle seconds once all are
-//     Ready and the manager's work queues are empty: the target is none;
-//  3. stops the manager, removes the webhook configurations and times a
-//     plain client doing the same work per space: creating the Space
-//     (inside the manager's measured time too) and server-side applying
-//     the objects the manager makes (namespace, TemplateInstance, template
-//     objects, RoleBinding; not the statuses it writes): the floor.
+//  1. the manager run: the manager runs in a child process (this binary
+//     re-executed with LANDFALL_BENCH_MANAGER=1) under its own
+//     least-privilege ServiceAccount, so its peak RSS (VmHWM) is the
+//     manager's alone. A tenant (a member of the account by group, with
+//     only the rights Landfall gives the account's subjects) creates
+//     -spaces Spaces with the baseline template, so every create takes
+//     the webhook's full path; the clock stops when all are Ready
+//     (followed by a watch, not by polling lists, so the measuring costs
+//     the API server next to nothing). In the first round it then counts
+//     reconciles (controller_runtime_reconcile_total, scraped from the
+//     manager's metrics endpoint) over -idle once all are Ready and the
+//     manager's work queues are empty: the target is none;
+//  2. the floor: with no manager and no webhooks, a plain admin client
+//     does the same work per space: creating the Space (inside the
+//     manager's measured time too) and server-side applying the objects
+//     the manager makes (namespace, TemplateInstance, template objects,
+//     RoleBinding; not the statuses it writes).
 //
-// It prints, for both runs, the CPU seconds of the API server, etcd, the
-// manager and the clients, and the API requests per space by verb and
-// resource, so a change in the ratio can be traced to what caused it; with
-// -apiserver-profile DIR it also writes a 20-second CPU profile of the API
-// server during each run.
+// Before each timed run -warmup spaces are made the same way and not
+// timed, so neither run pays the control plane's first-use costs. The
+// ratio reported is the median of -rounds rounds (every round's ratio is
+// printed too): on a small machine one run can differ from the next by
+// a third.
+//
+// It prints, for the median round, the CPU seconds of the API server,
+// etcd, the controller manager, the manager and the clients, and the API
+// requests per space by verb and resource, so a change in the ratio can
+// be traced to what caused it; with -apiserver-profile DIR it also writes
+// a 20-second CPU profile of the API server during each run of the first
+// round and a CPU profile of the manager process.
 //
 // Both runs use landfall manager's client configuration (no client-side
 // rate limit; see manager.ClientRate) and the manager runs with the
@@ -32,6 +43,6 @@
 // Targets: within 1.5x of the floor, no idle reconciles, RSS under 200 MB
 // at 1,000 spaces.
 //
-//	go run ./hack/bench-tenancy                 # 1,000 spaces
-//	go run ./hack/bench-tenancy -spaces 100 -idle 10s
+//	go run ./hack/bench-tenancy                 # 1,000 spaces, 3 rounds
+//	go run ./hack/bench-tenancy -spaces 100 -rounds 1 -idle 10s
 package main

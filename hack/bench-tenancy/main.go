@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,7 @@ const (
 	envPort    = "LANDFALL_BENCH_WEBHOOK_PORT"
 	envCertDir = "LANDFALL_BENCH_CERT_DIR"
 	envMetrics = "LANDFALL_BENCH_METRICS"
+	envProfile = "LANDFALL_BENCH_PROFILE"
 )
 
 func main() {
@@ -71,188 +73,349 @@ func main() {
 type options struct {
 	spaces  int
 	workers int
+	rounds  int
+	warmup  int
 	idle    time.Duration
 	profile string
+}
+
+// phase is what one timed run (the manager's or the floor's) measured.
+type phase struct {
+	elapsed time.Duration
+	cpu     map[string]float64
+	reqs    map[string]float64
+	// Manager runs only.
+	rss  int64
+	idle map[string]float64
+	busy map[string]float64
 }
 
 func run() error {
 	var o options
 	flag.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
 	flag.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
-	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready")
-	flag.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each phase into this directory")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane; the ratio reported is the median")
+	flag.IntVar(&o.warmup, "warmup", 50, "spaces created (and not timed) before each timed run, so neither run pays the control plane's first-use costs")
+	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready (first round)")
+	flag.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each run of the first round, and a CPU profile of the manager process, into this directory")
 	flag.Parse()
+	if o.spaces < 1 || o.rounds < 1 || o.warmup < 0 || o.workers < 1 {
+		return fmt.Errorf("-spaces, -rounds and -workers must be at least 1 and -warmup at least 0")
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	fmt.Printf("starting a local control plane (no nodes, fast storage)...\n")
-	lopts := localcluster.Options{Nodes: 0, FastStorage: true}
+	var ms, fs []phase
+	var ratios []float64
+	for r := range o.rounds {
+		fmt.Printf("round %d/%d\n", r+1, o.rounds)
+		ro := o
+		if r > 0 {
+			ro.idle, ro.profile = 0, ""
+		}
+		m, err := managerRun(ctx, ro)
+		if err != nil {
+			return err
+		}
+		f, err := floorRun(ctx, ro)
+		if err != nil {
+			return err
+		}
+		ms, fs = append(ms, m), append(fs, f)
+		ratios = append(ratios, m.elapsed.Seconds()/f.elapsed.Seconds())
+		fmt.Printf("  manager %s, floor %s: %.2fx\n", m.elapsed.Round(time.Millisecond), f.elapsed.Round(time.Millisecond), ratios[r])
+	}
+	report(o, ms, fs, ratios)
+	return nil
+}
+
+// report prints the summary: the median round's figures in detail.
+func report(o options, ms, fs []phase, ratios []float64) {
+	order := make([]int, len(ratios))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmpFloat(ratios[a], ratios[b]) })
+	med := order[len(order)/2]
+	m, f := ms[med], fs[med]
+	ratio := ratios[med]
+	var rss int64
+	for _, p := range ms {
+		rss = max(rss, p.rss)
+	}
+	idle, idleTotal := ms[0].idle, 0.0
+	for _, v := range idle {
+		idleTotal += v
+	}
+	fmt.Printf("\nspaces                     %d (baseline template: namespace, TemplateInstance, 5 objects, RoleBinding each)\n", o.spaces)
+	fmt.Printf("rounds                     %d, each run on a fresh control plane after %d warm-up spaces; ratios:", len(ratios), o.warmup)
+	for _, r := range ratios {
+		fmt.Printf(" %.2fx", r)
+	}
+	fmt.Printf("\nmedian round (%d):\n", med+1)
+	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", m.elapsed.Round(time.Millisecond), float64(o.spaces)/m.elapsed.Seconds())
+	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", f.elapsed.Round(time.Millisecond), float64(o.spaces)/f.elapsed.Seconds())
+	fmt.Printf("ratio manager/floor        %.2fx median (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
+	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB, highest of the rounds (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
+	fmt.Printf("reconciles over %s idle   %.0f, first round (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
+	for k, v := range idle {
+		fmt.Printf("  %s: %.0f\n", k, v)
+	}
+	fmt.Printf("CPU seconds (manager run / floor):\n")
+	for _, k := range slices.Sorted(maps.Keys(m.cpu)) {
+		fmt.Printf("  %-24s %6.1f / %6.1f\n", k, m.cpu[k], f.cpu[k])
+	}
+	fmt.Printf("API requests per space (manager run / floor), by verb and resource:\n")
+	keys := map[string]bool{}
+	for k := range m.reqs {
+		keys[k] = true
+	}
+	for k := range f.reqs {
+		keys[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		mv, fv := m.reqs[k]/float64(o.spaces), f.reqs[k]/float64(o.spaces)
+		if mv >= 0.05 || fv >= 0.05 {
+			fmt.Printf("  %-40s %5.2f / %5.2f\n", k, mv, fv)
+		}
+	}
+	fmt.Printf("reconciles until all Ready, by controller:\n")
+	for _, k := range slices.Sorted(maps.Keys(m.busy)) {
+		fmt.Printf("  %-26s %.0f\n", k, m.busy[k])
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// The tenant who creates the spaces in the manager run: a member of the
+// account by group, with no rights but those Landfall gives the account's
+// subjects.
+const (
+	tenantUser  = "bench-tenant"
+	tenantGroup = "bench-tenants"
+)
+
+// controlPlaneEnv is a fresh local control plane with Landfall installed
+// (CRDs, RBAC, webhooks, baseline template) and one account.
+type controlPlaneEnv struct {
+	cluster *localcluster.Cluster
+	admin   *rest.Config
+	m       *webhooktest.Manager
+	c       client.WithWatch
+	account *landfallv1alpha1.Account
+	metrics string
+}
+
+func startControlPlane(ctx context.Context, o options) (*controlPlaneEnv, error) {
+	lopts := localcluster.Options{Nodes: 0, FastStorage: true, Users: []localcluster.User{{Name: tenantUser, Groups: []string{tenantGroup}}}}
 	if o.profile != "" {
 		lopts.APIServerArgs = []string{"--profiling=true"}
 	}
 	cluster, err := localcluster.Start(ctx, lopts)
 	if err != nil {
-		return fmt.Errorf("starting local control plane: %w", err)
+		return nil, fmt.Errorf("starting local control plane: %w", err)
 	}
-	defer func() { _ = cluster.Stop() }()
+	env := &controlPlaneEnv{cluster: cluster}
+	if err := env.setup(ctx); err != nil {
+		_ = cluster.Stop()
+		return nil, err
+	}
+	return env, nil
+}
+
+func (e *controlPlaneEnv) setup(ctx context.Context) error {
 	// The floor's client gets the manager's client rate (landfall
 	// manager's restConfig: no client-side limit).
-	admin := manager.ClientRate(cluster.AdminConfig())
-	metricsAddr, err := freeAddr()
-	if err != nil {
+	e.admin = manager.ClientRate(e.cluster.AdminConfig())
+	var err error
+	if e.metrics, err = freeAddr(); err != nil {
 		return err
 	}
-	m, err := webhooktest.New(ctx, webhooktest.Options{Admin: admin, MetricsAddr: metricsAddr})
-	if err != nil {
+	if e.m, err = webhooktest.New(ctx, webhooktest.Options{Admin: e.admin, MetricsAddr: e.metrics}); err != nil {
 		return err
 	}
-	c, err := client.NewWithWatch(admin, client.Options{Scheme: webhooktest.Scheme()})
-	if err != nil {
+	if e.c, err = client.NewWithWatch(e.admin, client.Options{Scheme: webhooktest.Scheme()}); err != nil {
 		return fmt.Errorf("creating client: %w", err)
 	}
+	return nil
+}
 
-	child, err := startChild(ctx, m, cluster.CAFile(), metricsAddr)
+func (e *controlPlaneEnv) stop() { _ = e.cluster.Stop() }
+
+// managerRun times the manager turning o.spaces Spaces into Ready
+// namespaces, then counts its reconciles over o.idle.
+func managerRun(ctx context.Context, o options) (phase, error) {
+	var p phase
+	fmt.Printf("  manager run: starting a local control plane (no nodes, fast storage)...\n")
+	env, err := startControlPlane(ctx, o)
 	if err != nil {
-		return err
+		return p, err
+	}
+	defer env.stop()
+	child, err := startChild(ctx, env.m, env.cluster.CAFile(), env.metrics, o.profile)
+	if err != nil {
+		return p, err
 	}
 	defer child.stop()
-	if err := m.WaitServing(ctx); err != nil {
-		return err
+	if err := env.m.WaitServing(ctx); err != nil {
+		return p, err
 	}
-	account, err := webhooktest.CreateAccount(ctx, c, "bench", "bench-tenants")
+	if env.account, err = webhooktest.CreateAccount(ctx, env.c, "bench", tenantGroup); err != nil {
+		return p, err
+	}
+	// Self-service: the tenant creates the spaces, so every create takes
+	// the webhook's full path (membership, name rule, space limit) and
+	// RBAC decides as it would for any tenant.
+	tenantCfg, err := env.cluster.UserConfig(tenantUser)
 	if err != nil {
-		return err
+		return p, fmt.Errorf("reading the tenant's credentials: %w", err)
+	}
+	tenant, err := client.New(manager.ClientRate(tenantCfg), client.Options{Scheme: webhooktest.Scheme()})
+	if err != nil {
+		return p, fmt.Errorf("creating tenant client: %w", err)
+	}
+	create := func(prefix string, n int) error {
+		return benchproc.Parallel(ctx, n, o.workers, func(ctx context.Context, i int) error {
+			s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("%s-%05d", prefix, i)}, Spec: landfallv1alpha1.SpaceSpec{Account: env.account.Name}}
+			if err := tenant.Create(ctx, s); err != nil {
+				return fmt.Errorf("creating space %s: %w", s.Name, err)
+			}
+			return nil
+		})
+	}
+	if o.warmup > 0 {
+		if err := create("warm", o.warmup); err != nil {
+			return p, err
+		}
+		if err := waitAllReady(ctx, env.c, o.warmup); err != nil {
+			return p, err
+		}
+		if err := waitSettled(ctx, env.metrics); err != nil {
+			return p, err
+		}
 	}
 
-	fmt.Printf("creating %d spaces through the manager (%d workers)...\n", o.spaces, o.workers)
-	procs := controlPlane(cluster)
+	fmt.Printf("  creating %d spaces through the manager (%d workers)...\n", o.spaces, o.workers)
+	procs := controlPlane(env.cluster)
 	procs["manager"] = strconv.Itoa(child.cmd.Process.Pid)
 	cpuBefore := cpuOf(procs)
-	profileDone := profileAPIServer(ctx, admin, o.profile, "manager")
-	reqBefore, err := apiRequests(ctx, admin)
+	profileDone := profileAPIServer(ctx, env.admin, o.profile, "manager")
+	reqBefore, err := apiRequests(ctx, env.admin)
 	if err != nil {
-		return err
+		return p, err
+	}
+	busyBefore, err := reconciles(ctx, env.metrics)
+	if err != nil {
+		return p, err
 	}
 	start := time.Now()
-	err = benchproc.Parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
-		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("space-%05d", i)}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
-		if err := c.Create(ctx, s); err != nil {
-			return fmt.Errorf("creating space %s: %w", s.Name, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
+	if err := create("space", o.spaces); err != nil {
+		return p, err
 	}
-	if err := waitAllReady(ctx, c, o.spaces); err != nil {
-		return err
+	if err := waitAllReady(ctx, env.c, o.warmup+o.spaces); err != nil {
+		return p, err
 	}
-	managerTime := time.Since(start)
-	managerCPU := cpuSince(procs, cpuBefore)
-	managerReqs, err := apiRequestsSince(ctx, admin, reqBefore)
-	if err != nil {
-		return err
+	p.elapsed = time.Since(start)
+	p.cpu = cpuSince(procs, cpuBefore)
+	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
+		return p, err
 	}
 	<-profileDone
-	fmt.Printf("  all %d spaces Ready in %s\n", o.spaces, managerTime.Round(time.Millisecond))
 
 	// A reconcile queued before the last space went Ready (say, an
 	// instance turning Ready while its space's reconcile already saw it)
 	// may still run: idle starts once no work is queued or running.
 	// Timers (RequeueAfter) are not queued until they fire, so they are
 	// still counted.
-	if err := waitSettled(ctx, metricsAddr); err != nil {
-		return err
+	if err := waitSettled(ctx, env.metrics); err != nil {
+		return p, err
 	}
-	before, err := reconciles(ctx, metricsAddr)
+	before, err := reconciles(ctx, env.metrics)
 	if err != nil {
-		return err
+		return p, err
 	}
-	busy := map[string]float64{}
+	p.busy = map[string]float64{}
 	for k, v := range before {
-		busy[controllerOf(k)] += v
+		p.busy[controllerOf(k)] += v - busyBefore[k]
 	}
-	fmt.Printf("counting reconciles over %s idle...\n", o.idle)
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("waiting idle: %w", ctx.Err())
-	case <-time.After(o.idle):
-	}
-	after, err := reconciles(ctx, metricsAddr)
-	if err != nil {
-		return err
-	}
-	rss, err := peakRSS(child.cmd.Process.Pid)
-	if err != nil {
-		return err
-	}
-	idle := map[string]float64{}
-	var idleTotal float64
-	for k, v := range after {
-		if d := v - before[k]; d > 0 {
-			idle[k], idleTotal = d, idleTotal+d
+	if o.idle > 0 {
+		fmt.Printf("  counting reconciles over %s idle...\n", o.idle)
+		select {
+		case <-ctx.Done():
+			return p, fmt.Errorf("waiting idle: %w", ctx.Err())
+		case <-time.After(o.idle):
+		}
+		after, err := reconciles(ctx, env.metrics)
+		if err != nil {
+			return p, err
+		}
+		p.idle = map[string]float64{}
+		for k, v := range after {
+			if d := v - before[k]; d > 0 {
+				p.idle[k] = d
+			}
 		}
 	}
-	child.stop()
+	if p.rss, err = peakRSS(child.cmd.Process.Pid); err != nil {
+		return p, err
+	}
+	return p, nil
+}
 
-	fmt.Printf("applying the same objects with a plain client (the floor)...\n")
-	v, mw := webhook.Configurations(webhook.URLClientConfig(m.URL(), nil))
+// floorRun times a plain client doing the manager's work (see floor) on a
+// fresh control plane with no manager and no webhooks.
+func floorRun(ctx context.Context, o options) (phase, error) {
+	var p phase
+	fmt.Printf("  floor run: starting a local control plane (no nodes, fast storage)...\n")
+	env, err := startControlPlane(ctx, o)
+	if err != nil {
+		return p, err
+	}
+	defer env.stop()
+	v, mw := webhook.Configurations(webhook.URLClientConfig(env.m.URL(), nil))
 	for _, obj := range []client.Object{v, mw} {
-		if err := c.Delete(ctx, obj); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("removing webhook configuration: %w", err)
+		if err := env.c.Delete(ctx, obj); client.IgnoreNotFound(err) != nil {
+			return p, fmt.Errorf("removing webhook configuration: %w", err)
 		}
 	}
-	procs = controlPlane(cluster)
-	cpuBefore = cpuOf(procs)
-	profileDone = profileAPIServer(ctx, admin, o.profile, "floor")
-	reqBefore, err = apiRequests(ctx, admin)
-	if err != nil {
-		return err
+	// No manager runs: the account is only stored (the floor reads its
+	// name, labels and space role).
+	env.account = &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}
+	env.account.Spec.Subjects = []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: tenantGroup}}
+	env.account.Spec.Space.Templates = []landfallv1alpha1.TemplateReference{{Name: tenancy.BaselineTemplateName}}
+	if err := env.c.Create(ctx, env.account); err != nil {
+		return p, fmt.Errorf("creating account: %w", err)
 	}
-	floorTime, err := floor(ctx, c, account, o)
-	if err != nil {
-		return err
+	if o.warmup > 0 {
+		if _, err := floor(ctx, env.c, env.account, "warm", o.warmup, o.workers); err != nil {
+			return p, err
+		}
 	}
-	floorCPU := cpuSince(procs, cpuBefore)
-	floorReqs, err := apiRequestsSince(ctx, admin, reqBefore)
+	fmt.Printf("  applying the same objects with a plain client (the floor)...\n")
+	procs := controlPlane(env.cluster)
+	cpuBefore := cpuOf(procs)
+	profileDone := profileAPIServer(ctx, env.admin, o.profile, "floor")
+	reqBefore, err := apiRequests(ctx, env.admin)
 	if err != nil {
-		return err
+		return p, err
+	}
+	if p.elapsed, err = floor(ctx, env.c, env.account, "floor", o.spaces, o.workers); err != nil {
+		return p, err
+	}
+	p.cpu = cpuSince(procs, cpuBefore)
+	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
+		return p, err
 	}
 	<-profileDone
-
-	ratio := managerTime.Seconds() / floorTime.Seconds()
-	fmt.Printf("\nspaces                     %d (baseline template: namespace, TemplateInstance, 5 objects, RoleBinding each)\n", o.spaces)
-	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", managerTime.Round(time.Millisecond), float64(o.spaces)/managerTime.Seconds())
-	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", floorTime.Round(time.Millisecond), float64(o.spaces)/floorTime.Seconds())
-	fmt.Printf("ratio manager/floor        %.2fx (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
-	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
-	fmt.Printf("reconciles over %s idle   %.0f (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
-	for k, v := range idle {
-		fmt.Printf("  %s: %.0f\n", k, v)
-	}
-	fmt.Printf("CPU seconds (manager run / floor):\n")
-	for _, k := range slices.Sorted(maps.Keys(managerCPU)) {
-		fmt.Printf("  %-22s %6.1f / %6.1f\n", k, managerCPU[k], floorCPU[k])
-	}
-	fmt.Printf("API requests per space (manager run / floor), by verb and resource:\n")
-	keys := map[string]bool{}
-	for k := range managerReqs {
-		keys[k] = true
-	}
-	for k := range floorReqs {
-		keys[k] = true
-	}
-	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		m, f := managerReqs[k]/float64(o.spaces), floorReqs[k]/float64(o.spaces)
-		if m >= 0.05 || f >= 0.05 {
-			fmt.Printf("  %-40s %5.2f / %5.2f\n", k, m, f)
-		}
-	}
-	fmt.Printf("reconciles until all Ready, by controller:\n")
-	for _, k := range slices.Sorted(maps.Keys(busy)) {
-		fmt.Printf("  %-22s %.0f\n", k, busy[k])
-	}
-	return nil
+	return p, nil
 }
 
 // controllerOf returns the controller label of a reconcile counter's
@@ -280,11 +443,11 @@ func verdict(ok bool) string {
 // RoleBinding (not the statuses the manager writes), with the
 // same parallelism and client rate. No manager runs, so the Space is
 // only stored.
-func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, o options) (time.Duration, error) {
+func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, prefix string, n, workers int) (time.Duration, error) {
 	tpl := tenancy.Baseline()
 	start := time.Now()
-	err := benchproc.Parallel(ctx, o.spaces, o.workers, func(ctx context.Context, i int) error {
-		name := fmt.Sprintf("floor-%05d", i)
+	err := benchproc.Parallel(ctx, n, workers, func(ctx context.Context, i int) error {
+		name := fmt.Sprintf("%s-%05d", prefix, i)
 		s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
 		if err := c.Create(ctx, s); err != nil {
 			return fmt.Errorf("creating space %s: %w", s.Name, err)
@@ -323,7 +486,7 @@ func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Accou
 		}
 		rb := rbacv1ac.RoleBinding(controller.SpaceRoleBindingName, name).
 			WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(account.GetSpaceClusterRole())).
-			WithSubjects(rbacv1ac.Subject().WithKind(rbacv1.GroupKind).WithAPIGroup(rbacv1.GroupName).WithName("bench-tenants"))
+			WithSubjects(rbacv1ac.Subject().WithKind(rbacv1.GroupKind).WithAPIGroup(rbacv1.GroupName).WithName(tenantGroup))
 		if err := c.Apply(ctx, rb, owner, client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying role binding in %s: %w", name, err)
 		}
@@ -501,7 +664,7 @@ type childProcess struct {
 
 // startChild re-executes this binary as the manager, as the manager's
 // ServiceAccount.
-func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr string) (*childProcess, error) {
+func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr, profileDir string) (*childProcess, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding own executable: %w", err)
@@ -511,6 +674,9 @@ func startChild(ctx context.Context, m *webhooktest.Manager, caFile, metricsAddr
 	cmd.Env = append(os.Environ(),
 		envManager+"=1", envHost+"="+cfg.Host, envCAFile+"="+caFile, envToken+"="+cfg.BearerToken,
 		envPort+"="+strconv.Itoa(m.Port()), envCertDir+"="+m.CertDir(), envMetrics+"="+metricsAddr)
+	if profileDir != "" {
+		cmd.Env = append(cmd.Env, envProfile+"="+filepath.Join(profileDir, "manager.pprof"))
+	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting manager process: %w", err)
@@ -530,6 +696,19 @@ func (c *childProcess) stop() {
 func runManager() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if path := os.Getenv(envProfile); path != "" {
+		// The whole life of the manager: its idle minute costs next to
+		// nothing.
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("creating manager profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting manager profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	port, err := strconv.Atoi(os.Getenv(envPort))
 	if err != nil {
 		return fmt.Errorf("parsing %s: %w", envPort, err)
@@ -560,12 +739,13 @@ func freeAddr() (string, error) {
 }
 
 // controlPlane returns the PIDs of the processes whose CPU time the
-// benchmark reports: the API server, etcd and the benchmark itself (the
-// clients).
+// benchmark reports: the API server, etcd, the controller manager (whose
+// reactions to new namespaces compete for the same cores) and the
+// benchmark itself (the clients).
 func controlPlane(cluster *localcluster.Cluster) map[string]string {
 	out := map[string]string{"clients (bench)": "self"}
 	for _, p := range cluster.Processes() {
-		if p.Name == "kube-apiserver" || p.Name == "etcd" {
+		if p.Name == "kube-apiserver" || p.Name == "etcd" || p.Name == "kube-controller-manager" {
 			out[p.Name] = strconv.Itoa(p.PID)
 		}
 	}

@@ -84,7 +84,7 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 // spaces returns the sorted names of the account's spaces.
 func (r *AccountReconciler) spaces(ctx context.Context, account string) ([]string, error) {
 	var list landfallv1alpha1.SpaceList
-	if err := r.List(ctx, &list, client.MatchingFields{spaceAccountIndex: account}); err != nil {
+	if err := r.List(ctx, &list, client.MatchingFields{tenancy.SpaceAccountIndex: account}); err != nil {
 		return nil, fmt.Errorf("listing spaces of account %s: %w", account, err)
 	}
 	names := make([]string, 0, len(list.Items))
@@ -141,7 +141,7 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 		return ctrl.Result{}, nil
 	}
 	var list landfallv1alpha1.SpaceList
-	if err := r.List(ctx, &list, client.MatchingFields{spaceAccountIndex: obj.Name}); err != nil {
+	if err := r.List(ctx, &list, client.MatchingFields{tenancy.SpaceAccountIndex: obj.Name}); err != nil {
 		return ctrl.Result{}, fmt.Errorf("listing spaces of account %s: %w", obj.Name, err)
 	}
 	if len(list.Items) > 0 {

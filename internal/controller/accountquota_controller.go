@@ -63,7 +63,7 @@ func (r *AccountQuotaReconciler) Reconcile(ctx context.Context, req ctrl.Request
 // reconcile counts usage over the account's spaces and settles the ledger.
 func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1.AccountQuota) error {
 	var spaces landfallv1alpha1.SpaceList
-	if err := r.List(ctx, &spaces, client.MatchingFields{spaceAccountIndex: obj.Spec.Account}); err != nil {
+	if err := r.List(ctx, &spaces, client.MatchingFields{tenancy.SpaceAccountIndex: obj.Spec.Account}); err != nil {
 		return fmt.Errorf("listing spaces of account %s: %w", obj.Spec.Account, err)
 	}
 	hard := obj.Spec.Quota.Hard

@@ -134,7 +134,7 @@ func (r *SpaceReconciler) checkLimit(ctx context.Context, account *landfallv1alp
 		return nil
 	}
 	var spaces landfallv1alpha1.SpaceList
-	if err := r.List(ctx, &spaces, client.MatchingFields{spaceAccountIndex: account.Name}); err != nil {
+	if err := r.List(ctx, &spaces, client.MatchingFields{tenancy.SpaceAccountIndex: account.Name}, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing spaces of account %s: %w", account.Name, err)
 	}
 	if !tenancy.WithinLimit(account, spaces.Items, obj.Name) {

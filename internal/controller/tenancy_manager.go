@@ -37,7 +37,6 @@ const (
 
 // Field indexes of the tenancy controllers.
 const (
-	spaceAccountIndex        = "spec.account"
 	quotaAccountIndex        = "spec.account"
 	instanceTemplateIndex    = "spec.template"
 	aggregateToSpaceAdminKey = "landfall.dev/aggregate-to-space-admin"
@@ -55,7 +54,7 @@ type TenancyOptions struct {
 func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	ctx := context.Background()
 	idx := mgr.GetFieldIndexer()
-	if err := idx.IndexField(ctx, &landfallv1alpha1.Space{}, spaceAccountIndex, func(o client.Object) []string {
+	if err := idx.IndexField(ctx, &landfallv1alpha1.Space{}, tenancy.SpaceAccountIndex, func(o client.Object) []string {
 		return []string{o.(*landfallv1alpha1.Space).Spec.Account}
 	}); err != nil {
 		return fmt.Errorf("indexing spaces by account: %w", err)
@@ -84,7 +83,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	}
 	spacesOfAccount := func(ctx context.Context, o client.Object) []reconcile.Request {
 		var list landfallv1alpha1.SpaceList
-		if err := c.List(ctx, &list, client.MatchingFields{spaceAccountIndex: o.GetName()}); err != nil {
+		if err := c.List(ctx, &list, client.MatchingFields{tenancy.SpaceAccountIndex: o.GetName()}); err != nil {
 			return nil
 		}
 		out := make([]reconcile.Request, 0, len(list.Items))

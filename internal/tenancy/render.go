@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -94,6 +96,35 @@ func AccountLabelParameter(key string) string {
 	return ParamAccountLabelPrefix + accountLabelKey.ReplaceAllString(strings.ToUpper(key), "_")
 }
 
+// validations caches compiled parameter validations by pattern: every
+// space renders its templates (twice when it is created), and compiling
+// the same pattern each time was the largest single cost of a render.
+// Templates are written by platform admins, so the patterns are few; the
+// cache stops growing at maxValidations all the same.
+var validations sync.Map
+
+const maxValidations = 512
+
+var validationCount atomic.Int64
+
+// compileValidation compiles a parameter validation anchored to the whole
+// value, from the cache when it was compiled before.
+func compileValidation(pattern string) (*regexp.Regexp, error) {
+	if re, ok := validations.Load(pattern); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	if err != nil {
+		return nil, err
+	}
+	if validationCount.Load() < maxValidations {
+		if _, loaded := validations.LoadOrStore(pattern, re); !loaded {
+			validationCount.Add(1)
+		}
+	}
+	return re, nil
+}
+
 // ResolveParameters returns the values of every parameter: the given
 // values, else the defaults, plus the predefined ones. Unknown values,
 // missing required values and values that fail validation are errors.
@@ -128,7 +159,7 @@ func ResolveParameters(tpl *landfallv1alpha1.Template, values []landfallv1alpha1
 			v = ""
 		}
 		if p.Validation != "" {
-			re, err := regexp.Compile("^(?:" + p.Validation + ")$")
+			re, err := compileValidation(p.Validation)
 			if err != nil {
 				return nil, fail(p.Name, fmt.Errorf("compiling validation: %w", err))
 			}

@@ -13,6 +13,13 @@ import (
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
 
+// SpaceAccountIndex is the name of the cache field index of Spaces by
+// spec.account. landfall manager registers it with the tenancy
+// controllers; the reconcilers and the Space admission webhook, which
+// share that cache, list an account's spaces through it instead of every
+// space.
+const SpaceAccountIndex = "spec.account"
+
 // reservedNamespaces cannot be spaces: they belong to the platform.
 var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "landfall-system"}
 

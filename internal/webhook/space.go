@@ -22,7 +22,9 @@ const AnnotationCreatedBy = "landfall.dev/created-by"
 
 // SpaceValidator admits Space creates and updates.
 type SpaceValidator struct {
-	// Client reads Accounts and Spaces (cached).
+	// Client reads Accounts and Spaces from the manager's cache, which
+	// must have the tenancy.SpaceAccountIndex index (controller.SetupTenancy
+	// registers it).
 	Client client.Reader
 	// Identities are exempt from the tenant rules.
 	Identities Identities
@@ -68,9 +70,12 @@ func (h *SpaceValidator) Handle(ctx context.Context, req admission.Request) admi
 	if space.Spec.Adopt {
 		return admission.Denied("only platform admins may set spec.adopt")
 	}
+	// The account's spaces only, through the manager's index, and without
+	// copying them (they are only read): listing every space, copied, made
+	// each tenant create cost in proportion to all spaces of all accounts.
 	var spaces landfallv1alpha1.SpaceList
-	if err := h.Client.List(ctx, &spaces); err != nil {
-		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing spaces: %w", err))
+	if err := h.Client.List(ctx, &spaces, client.MatchingFields{tenancy.SpaceAccountIndex: account.Name}, client.UnsafeDisableDeepCopy); err != nil {
+		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing spaces of account %s: %w", account.Name, err))
 	}
 	n := 0
 	for _, s := range spaces.Items {

@@ -37,7 +37,6 @@ const (
 
 // Field indexes of the tenancy controllers.
 const (
-	quotaAccountIndex        = "spec.account"
 	instanceTemplateIndex    = "spec.template"
 	aggregateToSpaceAdminKey = "landfall.dev/aggregate-to-space-admin"
 )
@@ -59,7 +58,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	}); err != nil {
 		return fmt.Errorf("indexing spaces by account: %w", err)
 	}
-	if err := idx.IndexField(ctx, &landfallv1alpha1.AccountQuota{}, quotaAccountIndex, func(o client.Object) []string {
+	if err := idx.IndexField(ctx, &landfallv1alpha1.AccountQuota{}, tenancy.QuotaAccountIndex, func(o client.Object) []string {
 		return []string{o.(*landfallv1alpha1.AccountQuota).Spec.Account}
 	}); err != nil {
 		return fmt.Errorf("indexing account quotas by account: %w", err)
@@ -179,7 +178,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 			return nil
 		}
 		var list landfallv1alpha1.AccountQuotaList
-		if err := c.List(ctx, &list, client.MatchingFields{quotaAccountIndex: s.Spec.Account}); err != nil {
+		if err := c.List(ctx, &list, client.MatchingFields{tenancy.QuotaAccountIndex: s.Spec.Account}); err != nil {
 			return nil
 		}
 		out := make([]reconcile.Request, 0, len(list.Items))

@@ -20,6 +20,11 @@ import (
 // space.
 const SpaceAccountIndex = "spec.account"
 
+// QuotaAccountIndex is the cache field index of AccountQuotas by
+// spec.account, registered with SpaceAccountIndex and used by the quota
+// webhook the same way.
+const QuotaAccountIndex = "spec.account"
+
 // reservedNamespaces cannot be spaces: they belong to the platform.
 var reservedNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease", "landfall-system"}
 

@@ -68,8 +68,10 @@ var quotaResources = []admissionregistrationv1.RuleWithOperations{
 //     landfall.dev/template in tenant spaces.
 //   - account quota (Fail): failing open would let creates overshoot the
 //     quota. The namespace selector limits it to tenant spaces and a fixed
-//     resource list; the ledger lives on the AccountQuota, so two replicas
-//     serve it safely and a restart loses nothing.
+//     resource list, and a match condition leaves out the root CA
+//     ConfigMap every namespace gets (notRootCAConfigMap); the ledger
+//     lives on the AccountQuota, so two replicas serve it safely and a
+//     restart loses nothing.
 //   - promotion approval (Fail): see promotionWebhook; called only for
 //     requests that set or change spec.approval.
 //   - space defaulting, mutating (Ignore): it only adds the account label,
@@ -119,6 +121,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 				Name: "account-quota.landfall.dev", ClientConfig: cc(QuotaValidatePath),
 				Rules:             quotaResources,
 				NamespaceSelector: tenantSpaces,
+				MatchConditions:   []admissionregistrationv1.MatchCondition{notRootCAConfigMap},
 				// The ledger write is skipped on dry runs.
 				FailurePolicy: &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
 			},
@@ -134,6 +137,19 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 		}},
 	}
 	return v, m
+}
+
+// notRootCAConfigMap skips the account quota webhook for the
+// kube-root-ca.crt ConfigMap that the controller manager publishes into
+// every new namespace. Reserving it would put a fail-closed webhook
+// call in front of every new space's CA bundle (without it no pod of the
+// space can verify the API server), and denying it when the account is
+// at its ConfigMap limit would break the space, not stop a tenant. It
+// still counts in the account's usage, which the AccountQuota reconciler
+// takes from the objects that exist.
+var notRootCAConfigMap = admissionregistrationv1.MatchCondition{
+	Name:       "not-root-ca-configmap",
+	Expression: `!(request.resource.group == "" && request.resource.resource == "configmaps" && request.name == "kube-root-ca.crt")`,
 }
 
 // ManagerIdentities are the exemptions of landfall manager: the defaults

@@ -56,7 +56,7 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("reading space: %w", err))
 	}
 	var quotas landfallv1alpha1.AccountQuotaList
-	if err := h.Client.List(ctx, &quotas); err != nil {
+	if err := h.Client.List(ctx, &quotas, client.MatchingFields{tenancy.QuotaAccountIndex: space.Spec.Account}, client.UnsafeDisableDeepCopy); err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing account quotas: %w", err))
 	}
 	gr := schema.GroupResource{Group: req.Resource.Group, Resource: req.Resource.Resource}

@@ -11,6 +11,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -96,4 +97,31 @@ func TestAccountQuota_ConcurrentCreatesNeverOvershoot(t *testing.T) {
 			g.Expect(used.Value()).To(BeZero())
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	}
+}
+
+// TestAccountQuota_RootCAConfigMapIsNotHeldBack: an account with no
+// ConfigMaps left still gets the kube-root-ca.crt the controller manager
+// publishes into each new space (the quota webhook is not called for it),
+// while its tenants' own ConfigMaps are denied.
+func TestAccountQuota_RootCAConfigMapIsNotHeldBack(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	ctx := context.Background()
+	admin, alice := adminClient(t), userClient(t, "alice")
+	account := newAccount(t, "team-a")
+	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
+	quota.Spec.Account = account.Name
+	quota.Spec.Quota.Hard = corev1.ResourceList{"count/configmaps": resource.MustParse("0")}
+	g.Expect(admin.Create(ctx, quota)).To(Succeed())
+	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+
+	s, err := newSpace(t, alice, account.Name, "ca")
+	g.Expect(err).NotTo(HaveOccurred())
+	waitSpaceReady(t, s.Name)
+	g.Eventually(func() error {
+		return admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "kube-root-ca.crt"}, &corev1.ConfigMap{})
+	}).WithTimeout(30*time.Second).Should(Succeed(), "the root CA ConfigMap never appeared in %s", s.Name)
+
+	err = alice.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: "app"}})
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a tenant ConfigMap past the account quota: %v", err)
 }

@@ -67,7 +67,7 @@ bench-detect: ## Benchmark `landfall detect` against a bare audit-event decode o
 	$(GO) run ./hack/bench-detect
 
 .PHONY: bench-tenancy
-bench-tenancy: ## Benchmark the tenancy manager: 1,000 spaces with the baseline template vs a plain server-side-apply floor (time, peak RSS, idle reconciles).
+bench-tenancy: ## Benchmark the tenancy manager: 1,000 tenant-created spaces with the baseline template vs a plain server-side-apply floor, median of 3 rounds (time, peak RSS, idle reconciles).
 	$(GO) run ./hack/bench-tenancy -spaces 1000
 
 .PHONY: bench-live

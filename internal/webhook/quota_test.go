@@ -122,6 +122,21 @@ func TestAccountQuota_RootCAConfigMapIsNotHeldBack(t *testing.T) {
 		return admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "kube-root-ca.crt"}, &corev1.ConfigMap{})
 	}).WithTimeout(30*time.Second).Should(Succeed(), "the root CA ConfigMap never appeared in %s", s.Name)
 
+	// It still counts in the account's usage, which the reconciler takes
+	// from the objects that exist when it next recounts (here: the quota
+	// changes).
+	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), quota)).To(Succeed())
+	quota.Spec.Quota.Hard[corev1.ResourcePods] = resource.MustParse("10")
+	g.Expect(admin.Update(ctx, quota)).To(Succeed())
+	g.Eventually(func() int64 {
+		var q landfallv1alpha1.AccountQuota
+		if err := admin.Get(ctx, client.ObjectKeyFromObject(quota), &q); err != nil {
+			return -1
+		}
+		used := q.Status.Used["count/configmaps"]
+		return used.Value()
+	}).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+
 	err = alice.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: "app"}})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a tenant ConfigMap past the account quota: %v", err)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,15 +58,11 @@ type childResult struct {
 // child runs one measurement and prints it as JSON.
 func child(o childOptions) error {
 	if o.cpuprofile != "" {
-		f, err := os.Create(o.cpuprofile)
+		stopProfile, err := benchproc.StartCPUProfile(o.cpuprofile)
 		if err != nil {
-			return fmt.Errorf("creating CPU profile: %w", err)
+			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("starting CPU profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		defer stopProfile()
 	}
 	start := time.Now()
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)

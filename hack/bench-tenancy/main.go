@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -699,15 +698,11 @@ func runManager() error {
 	if path := os.Getenv(envProfile); path != "" {
 		// The whole life of the manager: its idle minute costs next to
 		// nothing.
-		f, err := os.Create(path)
+		stopProfile, err := benchproc.StartCPUProfile(path)
 		if err != nil {
-			return fmt.Errorf("creating manager profile: %w", err)
+			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("starting manager profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		defer stopProfile()
 	}
 	port, err := strconv.Atoi(os.Getenv(envPort))
 	if err != nil {

@@ -35,6 +35,19 @@ func TestCluster_ResourceQuotaRejectsOverQuota(t *testing.T) {
 		_, err := admin.CoreV1().Secrets(ns).Create(t.Context(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}, metav1.CreateOptions{})
 		g.Expect(err).NotTo(HaveOccurred())
 	}
+	// Admission counts each create into the status, but the quota
+	// controller may recount from an informer that has not seen both
+	// secrets yet and write a lower figure (the likely cause of a third
+	// secret admitted once in CI): wait for the count to settle at two, as
+	// the controller sees it too.
+	g.Eventually(func() int64 {
+		q, err := admin.CoreV1().ResourceQuotas(ns).Get(t.Context(), quota.Name, metav1.GetOptions{})
+		if err != nil {
+			return -1
+		}
+		used := q.Status.Used["count/secrets"]
+		return used.Value()
+	}, 30*time.Second, 100*time.Millisecond).Should(BeEquivalentTo(2))
 	_, err = admin.CoreV1().Secrets(ns).Create(t.Context(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "three", Namespace: ns}}, metav1.CreateOptions{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "third secret must be refused, got %v", err)
 	g.Expect(err.Error()).To(ContainSubstring("exceeded quota"))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -134,7 +135,7 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmpFloat(ratios[a], ratios[b]) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ratios[a], ratios[b]) })
 	med := order[len(order)/2]
 	m, f := ms[med], fs[med]
 	ratio := ratios[med]
@@ -182,16 +183,6 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	for _, k := range slices.Sorted(maps.Keys(m.busy)) {
 		fmt.Printf("  %-26s %.0f\n", k, m.busy[k])
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // The tenant who creates the spaces in the manager run: a member of the

@@ -17,7 +17,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/fleet"
@@ -174,46 +173,13 @@ func (r *ClusterReconciler) finalizeStatus(ctx context.Context, base, obj *landf
 
 // summarize sets Ready, Reconciling and Stalled from the outcome and
 // returns the result: the RequeueAfter of the next probe, or a terminal
-// error.
+// error. A retry waits at most the probe interval (at least the first
+// backoff).
 func (r *ClusterReconciler) summarize(obj *landfallv1alpha1.Cluster, err error) (ctrl.Result, error) {
-	gen := obj.Generation
-	set := func(t string, s metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(&obj.Status.Conditions, metav1.Condition{Type: t, Status: s, Reason: reason, Message: msg, ObservedGeneration: gen})
-	}
-	if err == nil {
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, landfallv1alpha1.ClusterReachableReason, readyMessage(obj))
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
-		obj.Status.ObservedGeneration = gen
-		obj.Status.ConsecutiveFailures = 0
-		return ctrl.Result{RequeueAfter: obj.GetInterval()}, nil
-	}
-	re, ok := asReconcileError(err)
-	if !ok {
-		// Unexpected (the manager's own API calls failed): let
-		// controller-runtime's rate limiter retry.
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
-		return ctrl.Result{}, err
-	}
-	msg := "failed to reach cluster: " + re.Error()
-	switch re.policy {
-	case policyStall:
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
-		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, msg)
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
-		if re.terminal {
-			return ctrl.Result{}, reconcile.TerminalError(err)
-		}
-		return ctrl.Result{RequeueAfter: obj.GetInterval()}, nil
-	default:
-		obj.Status.ConsecutiveFailures++
-		delay := min(r.retry.Delay(obj.Status.ConsecutiveFailures), max(obj.GetInterval(), r.retry.Initial))
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
-		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason,
-			fmt.Sprintf("attempt %d failed, retrying in %s", obj.Status.ConsecutiveFailures, delay))
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
-		return ctrl.Result{RequeueAfter: delay}, nil
-	}
+	return summarizePeriodic(periodicStatus{
+		conditions: &obj.Status.Conditions, observed: &obj.Status.ObservedGeneration, failures: &obj.Status.ConsecutiveFailures,
+		generation: obj.Generation, interval: obj.GetInterval(), maxRetry: max(obj.GetInterval(), r.retry.Initial),
+	}, err, r.retry, landfallv1alpha1.ClusterReachableReason, readyMessage(obj), "failed to reach cluster: ")
 }
 
 // readyMessage summarises a successful probe.

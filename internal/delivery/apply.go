@@ -720,6 +720,46 @@ func (a *Applier) Health(ctx context.Context, inv Inventory) (*Health, error) {
 	return a.health(ctx, refs), nil
 }
 
+// listLive lists the objects of a kind (in ns, or everywhere when ns is
+// empty) for the health check. Kinds without a status are listed as
+// metadata, which says all there is to say and is cheaper to list.
+func (a *Applier) listLive(ctx context.Context, gvk schema.GroupVersionKind, ns string) ([]*unstructured.Unstructured, error) {
+	var opts []client.ListOption
+	if ns != "" {
+		opts = append(opts, client.InNamespace(ns))
+	}
+	listGVK := gvk.GroupVersion().WithKind(gvk.Kind + "List")
+	if statusless[gvk.GroupKind()] {
+		list := &metav1.PartialObjectMetadataList{}
+		list.SetGroupVersionKind(listGVK)
+		if err := a.client.List(ctx, list, opts...); err != nil {
+			return nil, err
+		}
+		out := make([]*unstructured.Unstructured, len(list.Items))
+		for i := range list.Items {
+			item := &list.Items[i]
+			u := &unstructured.Unstructured{}
+			u.SetGroupVersionKind(gvk)
+			u.SetNamespace(item.Namespace)
+			u.SetName(item.Name)
+			u.SetGeneration(item.Generation)
+			u.SetDeletionTimestamp(item.DeletionTimestamp)
+			out[i] = u
+		}
+		return out, nil
+	}
+	list := &unstructured.UnstructuredList{}
+	list.SetGroupVersionKind(listGVK)
+	if err := a.client.List(ctx, list, opts...); err != nil {
+		return nil, err
+	}
+	out := make([]*unstructured.Unstructured, len(list.Items))
+	for i := range list.Items {
+		out[i] = &list.Items[i]
+	}
+	return out, nil
+}
+
 // health computes the kstatus status of refs, listing each kind and
 // namespace once (or getting objects one by one where listing fails).
 func (a *Applier) health(ctx context.Context, refs []ObjectRef) *Health {
@@ -738,47 +778,14 @@ func (a *Applier) health(ctx context.Context, refs []ObjectRef) *Health {
 	a.parallel(len(groups), func(run func(func())) {
 		for key, g := range groups {
 			run(func() {
-				if statusless[g.gvk.GroupKind()] {
-					// Metadata says all there is to say: cheaper to list.
-					list := &metav1.PartialObjectMetadataList{}
-					list.SetGroupVersionKind(g.gvk.GroupVersion().WithKind(g.gvk.Kind + "List"))
-					var opts []client.ListOption
-					if g.ns != "" {
-						opts = append(opts, client.InNamespace(g.ns))
-					}
-					if err := a.client.List(ctx, list, opts...); err != nil {
-						return
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					listed[key] = true
-					for i := range list.Items {
-						item := &list.Items[i]
-						u := &unstructured.Unstructured{}
-						u.SetGroupVersionKind(g.gvk)
-						u.SetNamespace(item.Namespace)
-						u.SetName(item.Name)
-						u.SetGeneration(item.Generation)
-						u.SetDeletionTimestamp(item.DeletionTimestamp)
-						ref := ObjectRef{Group: g.gvk.Group, Kind: g.gvk.Kind, Namespace: item.Namespace, Name: item.Name}
-						live[ref.ID()] = u
-					}
-					return
-				}
-				list := &unstructured.UnstructuredList{}
-				list.SetGroupVersionKind(g.gvk.GroupVersion().WithKind(g.gvk.Kind + "List"))
-				var opts []client.ListOption
-				if g.ns != "" {
-					opts = append(opts, client.InNamespace(g.ns))
-				}
-				if err := a.client.List(ctx, list, opts...); err != nil {
+				items, err := a.listLive(ctx, g.gvk, g.ns)
+				if err != nil {
 					return
 				}
 				mu.Lock()
 				defer mu.Unlock()
 				listed[key] = true
-				for i := range list.Items {
-					item := &list.Items[i]
+				for _, item := range items {
 					ref := ObjectRef{Group: g.gvk.Group, Kind: g.gvk.Kind, Namespace: item.GetNamespace(), Name: item.GetName()}
 					live[ref.ID()] = item
 				}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -101,26 +100,33 @@ func AccountLabelParameter(key string) string {
 // the same pattern each time was the largest single cost of a render.
 // Templates are written by platform admins, so the patterns are few; the
 // cache stops growing at maxValidations all the same.
-var validations sync.Map
+var validations struct {
+	sync.Mutex
+	byPattern map[string]*regexp.Regexp
+}
 
 const maxValidations = 512
-
-var validationCount atomic.Int64
 
 // compileValidation compiles a parameter validation anchored to the whole
 // value, from the cache when it was compiled before.
 func compileValidation(pattern string) (*regexp.Regexp, error) {
-	if re, ok := validations.Load(pattern); ok {
-		return re.(*regexp.Regexp), nil
+	validations.Lock()
+	re, ok := validations.byPattern[pattern]
+	validations.Unlock()
+	if ok {
+		return re, nil
 	}
 	re, err := regexp.Compile("^(?:" + pattern + ")$")
 	if err != nil {
 		return nil, err
 	}
-	if validationCount.Load() < maxValidations {
-		if _, loaded := validations.LoadOrStore(pattern, re); !loaded {
-			validationCount.Add(1)
-		}
+	validations.Lock()
+	defer validations.Unlock()
+	if validations.byPattern == nil {
+		validations.byPattern = map[string]*regexp.Regexp{}
+	}
+	if len(validations.byPattern) < maxValidations {
+		validations.byPattern[pattern] = re
 	}
 	return re, nil
 }

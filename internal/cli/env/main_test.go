@@ -1,7 +1,6 @@
 package env
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
 )
@@ -35,19 +35,12 @@ var (
 	manager = &webhooktest.Delivery{Env: &env}
 )
 
-// execute runs `landfall env` with args and returns what it printed.
+// execute runs `landfall env` with args and returns what it printed
+// (stdout, then stderr).
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := Command()
-	// As the root command does: errors are returned, not printed.
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SetContext(t.Context())
-	err := cmd.Execute()
-	return out.String(), err
+	r := clitest.Run(t, Command(), args...)
+	return r.Out + r.ErrOut, r.Err
 }
 
 // bind binds a ClusterRole to a user or ServiceAccount in ns.

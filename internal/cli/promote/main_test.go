@@ -1,13 +1,13 @@
 package promote
 
 import (
-	"bytes"
 	"os"
 	"testing"
 
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
 )
@@ -28,17 +28,10 @@ var (
 	manager = &webhooktest.Delivery{Env: &env}
 )
 
-// execute runs `landfall promote` with args and returns what it printed.
+// execute runs `landfall promote` with args and returns what it printed
+// (stdout, then stderr).
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := Command()
-	// As the root command does: errors are returned, not printed.
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SetContext(t.Context())
-	err := cmd.Execute()
-	return out.String(), err
+	r := clitest.Run(t, Command(), args...)
+	return r.Out + r.ErrOut, r.Err
 }

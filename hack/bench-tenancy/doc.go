@@ -27,7 +27,10 @@
 // timed, so neither run pays the control plane's first-use costs. The
 // ratio reported is the median of -rounds rounds (every round's ratio is
 // printed too): on a small machine one run can differ from the next by
-// a third.
+// a third. Every other round runs the floor first, so a machine whose
+// speed drifts over the rounds favours neither run, and each run prints
+// its CPU steal (the share of the machine's CPU time the hypervisor gave
+// to other guests), which tells a noisy neighbour from a regression.
 //
 // It prints, for the median round, the CPU seconds of the API server,
 // etcd, the controller manager, the manager and the clients, and the API

@@ -82,8 +82,11 @@ type options struct {
 // phase is what one timed run (the manager's or the floor's) measured.
 type phase struct {
 	elapsed time.Duration
-	cpu     map[string]float64
-	reqs    map[string]float64
+	// steal is the share of the machine's CPU time the hypervisor gave
+	// to other guests during the timed part: a shared VM's noise.
+	steal float64
+	cpu   map[string]float64
+	reqs  map[string]float64
 	// Manager runs only.
 	rss  int64
 	idle map[string]float64
@@ -94,7 +97,7 @@ func run() error {
 	var o options
 	flag.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
 	flag.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
-	flag.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane; the ratio reported is the median")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane, the floor first in every other round; the ratio reported is the median")
 	flag.IntVar(&o.warmup, "warmup", 50, "spaces created (and not timed) before each timed run, so neither run pays the control plane's first-use costs")
 	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready (first round)")
 	flag.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each run of the first round, and a CPU profile of the manager process, into this directory")
@@ -113,17 +116,26 @@ func run() error {
 		if r > 0 {
 			ro.idle, ro.profile = 0, ""
 		}
-		m, err := managerRun(ctx, ro)
-		if err != nil {
-			return err
+		// Every other round runs the floor first, so a machine that
+		// slows down or speeds up over the rounds favours neither run.
+		var m, f phase
+		var err error
+		if r%2 == 0 {
+			if m, err = managerRun(ctx, ro); err == nil {
+				f, err = floorRun(ctx, ro)
+			}
+		} else {
+			if f, err = floorRun(ctx, ro); err == nil {
+				m, err = managerRun(ctx, ro)
+			}
 		}
-		f, err := floorRun(ctx, ro)
 		if err != nil {
 			return err
 		}
 		ms, fs = append(ms, m), append(fs, f)
 		ratios = append(ratios, m.elapsed.Seconds()/f.elapsed.Seconds())
-		fmt.Printf("  manager %s, floor %s: %.2fx\n", m.elapsed.Round(time.Millisecond), f.elapsed.Round(time.Millisecond), ratios[r])
+		fmt.Printf("  manager %s (CPU steal %.0f%%), floor %s (CPU steal %.0f%%): %.2fx\n",
+			m.elapsed.Round(time.Millisecond), 100*m.steal, f.elapsed.Round(time.Millisecond), 100*f.steal, ratios[r])
 	}
 	report(o, ms, fs, ratios)
 	return nil
@@ -155,6 +167,7 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	fmt.Printf("\nmedian round (%d):\n", med+1)
 	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", m.elapsed.Round(time.Millisecond), float64(o.spaces)/m.elapsed.Seconds())
 	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", f.elapsed.Round(time.Millisecond), float64(o.spaces)/f.elapsed.Seconds())
+	fmt.Printf("CPU steal (manager/floor)  %.0f%% / %.0f%% of the machine's CPU time went to other guests of the host\n", 100*m.steal, 100*f.steal)
 	fmt.Printf("ratio manager/floor        %.2fx median (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
 	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB, highest of the rounds (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
 	fmt.Printf("reconciles over %s idle   %.0f, first round (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
@@ -297,6 +310,10 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 	procs := controlPlane(env.cluster)
 	procs["manager"] = strconv.Itoa(child.cmd.Process.Pid)
 	cpuBefore := cpuOf(procs)
+	sysBefore, err := benchproc.ReadSystemCPU()
+	if err != nil {
+		return p, err
+	}
 	profileDone := profileAPIServer(ctx, env.admin, o.profile, "manager")
 	reqBefore, err := apiRequests(ctx, env.admin)
 	if err != nil {
@@ -315,6 +332,9 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 	}
 	p.elapsed = time.Since(start)
 	p.cpu = cpuSince(procs, cpuBefore)
+	if p.steal, err = stealSince(sysBefore); err != nil {
+		return p, err
+	}
 	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
 		return p, err
 	}
@@ -392,6 +412,10 @@ func floorRun(ctx context.Context, o options) (phase, error) {
 	fmt.Printf("  applying the same objects with a plain client (the floor)...\n")
 	procs := controlPlane(env.cluster)
 	cpuBefore := cpuOf(procs)
+	sysBefore, err := benchproc.ReadSystemCPU()
+	if err != nil {
+		return p, err
+	}
 	profileDone := profileAPIServer(ctx, env.admin, o.profile, "floor")
 	reqBefore, err := apiRequests(ctx, env.admin)
 	if err != nil {
@@ -401,6 +425,9 @@ func floorRun(ctx context.Context, o options) (phase, error) {
 		return p, err
 	}
 	p.cpu = cpuSince(procs, cpuBefore)
+	if p.steal, err = stealSince(sysBefore); err != nil {
+		return p, err
+	}
 	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
 		return p, err
 	}
@@ -745,6 +772,15 @@ func cpuOf(procs map[string]string) map[string]float64 {
 		out[name], _ = benchproc.CPUSeconds(pid)
 	}
 	return out
+}
+
+// stealSince returns the share of CPU time stolen since before.
+func stealSince(before benchproc.SystemCPU) (float64, error) {
+	now, err := benchproc.ReadSystemCPU()
+	if err != nil {
+		return 0, err
+	}
+	return benchproc.StealShare(before, now), nil
 }
 
 // cpuSince returns the CPU seconds each process used since before.

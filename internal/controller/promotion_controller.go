@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -181,6 +182,7 @@ func (r *PromotionReconciler) promote(ctx context.Context, p *landfallv1alpha1.P
 		Copy:     p.GetStrategy() == landfallv1alpha1.PromotionStrategyCopy,
 		Revision: p.Status.Revision,
 		Message:  msg,
+		Marker:   PromotionMarker(p),
 	})
 	if err != nil {
 		err = fmt.Errorf("promoting %s from %s to %s: %w", p.Spec.Application, from.Name, to.Name, err)
@@ -191,10 +193,16 @@ func (r *PromotionReconciler) promote(ctx context.Context, p *landfallv1alpha1.P
 		}
 		return retryError(landfallv1alpha1.FetchFailedReason, err)
 	}
-	p.Status.Commit = res.Commit
-	if res.Commit == "" {
+	p.Status.Commit = cmp.Or(res.Commit, res.Found)
+	switch {
+	case res.Found != "":
+		// Pushed before by a manager that stopped before it recorded
+		// the commit.
+		p.Status.Message = fmt.Sprintf("committed %s to %s earlier: %s promoted from %s at %s", deliveryenv.Short(res.Found),
+			to.Spec.Source.Ref.GetBranch(), p.Spec.Application, from.Name, deliveryenv.Short(p.Status.Revision))
+	case res.Commit == "":
 		p.Status.Message = fmt.Sprintf("%s already has %s of revision %s: nothing to commit", to.Name, p.Spec.Application, deliveryenv.Short(p.Status.Revision))
-	} else {
+	default:
 		p.Status.Message = fmt.Sprintf("committed %s to %s: %s promoted from %s at %s", deliveryenv.Short(res.Commit),
 			to.Spec.Source.Ref.GetBranch(), p.Spec.Application, from.Name, deliveryenv.Short(p.Status.Revision))
 	}
@@ -209,6 +217,14 @@ func (r *PromotionReconciler) promote(ctx context.Context, p *landfallv1alpha1.P
 		log.Error(err, "requesting a sync of the target environment", "environment", to.Name)
 	}
 	return nil
+}
+
+// PromotionMarker is the trailer a promotion's commit carries, so that a
+// manager restarted after the push finds the commit instead of reporting
+// nothing to commit: the Promotion's UID, which a new Promotion of the
+// same name does not share.
+func PromotionMarker(p *landfallv1alpha1.Promotion) string {
+	return "Landfall-Promotion: " + string(p.UID)
 }
 
 // finalizeStatus sets the phase and conditions from the outcome (the one

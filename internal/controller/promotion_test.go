@@ -82,6 +82,7 @@ func TestPromotionReconciler_PromotesDevToStagingToProd(t *testing.T) {
 	g.Expect(log[0].SHA).To(Equal(p.Status.Commit))
 	g.Expect(log[0].Files).To(Equal([]string{"envs/staging/web/app.yaml"}))
 	g.Expect(log[0].Message).To(ContainSubstring("Promotion " + platform + "/web-staging"))
+	g.Expect(log[0].Message).To(ContainSubstring("\n"+PromotionMarker(p)+"\n"), "a restarted manager finds the commit by it")
 	staged := repo.ReadFile(t, "envs/staging/web/app.yaml")
 	g.Expect(staged).To(ContainSubstring("registry.example/web:1.1"))
 	g.Expect(staged).To(ContainSubstring("namespace: "+staging), "staging keeps its own configuration")

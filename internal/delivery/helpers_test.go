@@ -118,6 +118,27 @@ func (r *gitRepo) push(spec string) {
 	}
 }
 
+// pull brings the working clone to the bare repository's main, for
+// commits after someone else (a promotion) pushed.
+func (r *gitRepo) pull() {
+	r.t.Helper()
+	err := r.work.Fetch(&git.FetchOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"+refs/heads/main:refs/remotes/origin/main"}})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		r.t.Fatalf("fetch: %v", err)
+	}
+	ref, err := r.work.Reference(plumbing.NewRemoteReferenceName("origin", "main"), true)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	wt, err := r.work.Worktree()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := wt.Reset(&git.ResetOptions{Commit: ref.Hash(), Mode: git.HardReset}); err != nil {
+		r.t.Fatalf("reset: %v", err)
+	}
+}
+
 // commitCount counts the commits on branch main of a repository.
 func commitCount(t *testing.T, path string) int {
 	t.Helper()

@@ -191,7 +191,12 @@ func (f *Fetcher) promoteOnce(ctx context.Context, r *remote, src Source, req Pr
 		}
 	}
 	if len(res.Files) == 0 {
-		return &PromoteResult{Images: res.Images}, nil // already promoted
+		// Already promoted, maybe by this very promotion.
+		found, err := f.findMarked(ctx, dir, repo, r, src, head, req.Marker)
+		if err != nil {
+			return nil, err
+		}
+		return &PromoteResult{Images: res.Images, Found: found}, nil
 	}
 	slices.Sort(res.Files)
 	res.Message = promoteMessage(req, from, to, res.Images)
@@ -299,7 +304,47 @@ func promoteMessage(req PromoteRequest, from, to string, images map[string]strin
 	if req.Message != "" {
 		b.WriteString("\n" + strings.TrimSpace(req.Message) + "\n")
 	}
+	if req.Marker != "" {
+		b.WriteString("\n" + req.Marker + "\n")
+	}
 	return b.String()
+}
+
+// findMarked returns the commit among the last MarkerSearchDepth of the
+// branch from head whose message has the line marker, or "". The clone is
+// shallow: it fetches more of the branch's history when the search runs
+// past it.
+func (f *Fetcher) findMarked(ctx context.Context, dir string, repo *git.Repository, r *remote, src Source, head plumbing.Hash, marker string) (string, error) {
+	if marker == "" {
+		return "", nil
+	}
+	deepened := false
+	hash := head
+	for range MarkerSearchDepth {
+		c, err := repo.CommitObject(hash)
+		if err != nil && !deepened && isShallow(dir) {
+			opts := &git.FetchOptions{
+				RemoteName: remoteName, Auth: r.auth, Tags: git.NoTags, Force: true, CABundle: r.caspool, Depth: MarkerSearchDepth,
+				RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", src.Branch, remoteName, src.Branch))},
+			}
+			if err := f.boundedFetch(ctx, dir, repo, opts); err != nil {
+				return "", fmt.Errorf("fetching the branch's history to find the promotion's commit: %w", err)
+			}
+			deepened = true
+			c, err = repo.CommitObject(hash)
+		}
+		if err != nil {
+			return "", nil // the start of the history
+		}
+		if slices.Contains(strings.Split(c.Message, "\n"), marker) {
+			return c.Hash.String(), nil
+		}
+		if c.NumParents() == 0 {
+			return "", nil
+		}
+		hash = c.ParentHashes[0]
+	}
+	return "", nil
 }
 
 // copyDir makes dst a copy of src: files src lacks are removed. Both are

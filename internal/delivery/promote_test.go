@@ -1,6 +1,7 @@
 package delivery_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,4 +306,41 @@ func TestPromoteRefusesARevisionNotOnTheBranch(t *testing.T) {
 	_, err = f.Promote(t.Context(), req)
 	g.Expect(err).To(MatchError(delivery.ErrInvalidSource))
 	g.Expect(commitCount(t, repo.Bare)).To(Equal(1), "nothing is committed")
+}
+
+func TestPromoteFindsItsEarlierPush(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	repo, _ := envRepo(t, "")
+	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true}
+	req := delivery.PromoteRequest{
+		Repo: delivery.Source{URL: repo.Bare, Branch: "main"}, FromPath: "envs/staging", ToPath: "envs/prod", App: "web",
+		Marker: "Landfall-Promotion: 1f0c-uid",
+	}
+	first, err := f.Promote(t.Context(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(first.Commit).NotTo(BeEmpty())
+	g.Expect(headCommit(t, repo.Bare).Message).To(ContainSubstring("\nLandfall-Promotion: 1f0c-uid\n"))
+
+	// Others push on top, more than the shallow clone holds: the same
+	// promotion run again (its manager stopped before recording the
+	// commit) commits nothing and finds its own commit.
+	repo.pull()
+	for i := range 3 {
+		repo.commit(fmt.Sprintf("unrelated %d", i), map[string]string{"README.md": fmt.Sprintf("v%d\n", i)})
+	}
+	again, err := f.Promote(t.Context(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(again.Commit).To(BeEmpty(), "nothing to commit")
+	g.Expect(again.Found).To(Equal(first.Commit))
+	g.Expect(commitCount(t, repo.Bare)).To(Equal(5), "the first promotion and three others, nothing new")
+
+	// Another promotion that finds the target promoted already has no
+	// commit of its own.
+	other := req
+	other.Marker = "Landfall-Promotion: 2a7d-uid"
+	res, err := f.Promote(t.Context(), other)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.Commit).To(BeEmpty())
+	g.Expect(res.Found).To(BeEmpty())
 }

@@ -13,8 +13,23 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "landfall version"
 $landfall version
 
+# The demo creates named objects, repositories and registrations, so it
+# starts from an empty data directory. A directory left by an earlier demo
+# (it carries the marker below) is wiped first; anything else is not ours
+# to delete.
+marker="$dir/.landfall-demo"
+if [ -e "$marker" ]; then
+  step "Remove the previous demo's control plane and data in $dir"
+  $landfall dev down --dir "$dir" --purge
+elif [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
+  echo "error: $dir is not empty and was not made by 'make demo' (a control plane of your own?)." >&2
+  echo "Run the demo elsewhere: make demo DEMO_DIR=/tmp/landfall-demo" >&2
+  exit 1
+fi
+
 step "Start a real local control plane (etcd, kube-apiserver, controller-manager, scheduler, 3 KWOK nodes)"
 $landfall dev up --dir "$dir"
+touch "$marker"
 export KUBECONFIG
 KUBECONFIG=$($landfall dev kubeconfig --dir "$dir")
 

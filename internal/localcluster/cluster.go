@@ -190,7 +190,7 @@ func (c *Cluster) allocatePorts() error {
 				return want, nil
 			}
 		}
-		return freePort()
+		return FreePort()
 	}
 	var err error
 	fields := []struct {
@@ -225,15 +225,6 @@ func (c *Cluster) allocatePorts() error {
 		return fmt.Errorf("encoding ports: %w", err)
 	}
 	return writeFileAtomic(c.path(portsFile), data, 0o600)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func (c *Cluster) path(elem ...string) string {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -285,11 +286,9 @@ func TestManager_AuditWebhookEndToEnd(t *testing.T) {
 	g.Expect(apierrors.IsNotFound(err)).To(BeFalse(), "%v", err)
 }
 
-// freeAddr returns a free loopback address.
+// freeAddr returns a free loopback address (localcluster.FreePort).
 func freeAddr(g Gomega) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := localcluster.FreePort()
 	g.Expect(err).NotTo(HaveOccurred())
-	addr := ln.Addr().String()
-	g.Expect(ln.Close()).To(Succeed())
-	return addr
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
 }

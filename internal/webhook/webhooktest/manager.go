@@ -33,6 +33,7 @@ import (
 	"github.com/landfall-dev/landfall/config/crd"
 	"github.com/landfall-dev/landfall/config/rbac"
 	"github.com/landfall-dev/landfall/internal/controller"
+	"github.com/landfall-dev/landfall/internal/localcluster"
 	"github.com/landfall-dev/landfall/internal/tenancy"
 	"github.com/landfall-dev/landfall/internal/webhook"
 )
@@ -113,7 +114,7 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 			return nil, err
 		}
 	}
-	if m.port, err = freePort(); err != nil {
+	if m.port, err = localcluster.FreePort(); err != nil {
 		return nil, err
 	}
 	if m.certDir, err = os.MkdirTemp("", "landfall-webhook-"); err != nil {
@@ -273,15 +274,6 @@ func (m *Manager) waitServing(ctx context.Context, done <-chan error) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("webhook server on %s did not start", addr)
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // CreateAccount creates an Account whose subjects are the given groups,

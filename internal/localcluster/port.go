@@ -29,7 +29,7 @@ func FreePort() (int, error) {
 		if hi-lo < 1000 {
 			break
 		}
-		p := lo + rand.IntN(hi-lo+1)
+		p := lo + rand.IntN(hi-lo+1) //nolint:gosec // G404: a port pick, not a secret
 		if l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p))); err == nil {
 			_ = l.Close()
 			return p, nil

@@ -57,6 +57,12 @@ func envRepo(t *testing.T, bare string) (*gitRepo, string) {
 	return repo, head
 }
 
+// promoteWeb is the request to promote web from staging to prod on
+// branch main of repo.
+func promoteWeb(repo *gitRepo) delivery.PromoteRequest {
+	return delivery.PromoteRequest{Repo: delivery.Source{URL: repo.Bare, Branch: "main"}, FromPath: "envs/staging", ToPath: "envs/prod", App: "web"}
+}
+
 func TestPromoteWritesExactlyOneCommit(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
@@ -175,9 +181,7 @@ func TestPromoteRetriesWhenTheBranchMoved(t *testing.T) {
 			other = repo.commit("someone else", map[string]string{"README.md": "hello\n"})
 		}
 	})()
-	res, err := f.Promote(t.Context(), delivery.PromoteRequest{
-		Repo: delivery.Source{URL: repo.Bare, Branch: "main"}, FromPath: "envs/staging", ToPath: "envs/prod", App: "web",
-	})
+	res, err := f.Promote(t.Context(), promoteWeb(repo))
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(commitCount(t, repo.Bare)).To(Equal(3), "the other commit and one promotion commit")
 	head := headCommit(t, repo.Bare)
@@ -296,10 +300,8 @@ func TestPromoteRefusesARevisionNotOnTheBranch(t *testing.T) {
 	g := NewWithT(t)
 	repo, _ := envRepo(t, "")
 	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true}
-	req := delivery.PromoteRequest{
-		Repo: delivery.Source{URL: repo.Bare, Branch: "main"}, FromPath: "envs/staging", ToPath: "envs/prod", App: "web",
-		Revision: strings.Repeat("1", 40),
-	}
+	req := promoteWeb(repo)
+	req.Revision = strings.Repeat("1", 40)
 	_, err := f.Promote(t.Context(), req)
 	g.Expect(err).To(MatchError(delivery.ErrRevisionNotFound))
 	req.Revision = "abc123"
@@ -313,10 +315,8 @@ func TestPromoteFindsItsEarlierPush(t *testing.T) {
 	g := NewWithT(t)
 	repo, _ := envRepo(t, "")
 	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true}
-	req := delivery.PromoteRequest{
-		Repo: delivery.Source{URL: repo.Bare, Branch: "main"}, FromPath: "envs/staging", ToPath: "envs/prod", App: "web",
-		Marker: "Landfall-Promotion: 1f0c-uid",
-	}
+	req := promoteWeb(repo)
+	req.Marker = "Landfall-Promotion: 1f0c-uid"
 	first, err := f.Promote(t.Context(), req)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(first.Commit).NotTo(BeEmpty())

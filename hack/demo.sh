@@ -27,9 +27,10 @@ elif [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
   exit 1
 fi
 
+mkdir -p "$dir" && touch "$marker"
+
 step "Start a real local control plane (etcd, kube-apiserver, controller-manager, scheduler, 3 KWOK nodes)"
 $landfall dev up --dir "$dir"
-touch "$marker"
 export KUBECONFIG
 KUBECONFIG=$($landfall dev kubeconfig --dir "$dir")
 

@@ -97,7 +97,7 @@ func run() error {
 	var o options
 	flag.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
 	flag.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
-	flag.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane, the floor first in every other round; the ratio reported is the median")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane, the floor first in every other round (an even number balances the order); the ratio reported is the median")
 	flag.IntVar(&o.warmup, "warmup", 50, "spaces created (and not timed) before each timed run, so neither run pays the control plane's first-use costs")
 	flag.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready (first round)")
 	flag.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each run of the first round, and a CPU profile of the manager process, into this directory")

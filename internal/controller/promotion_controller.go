@@ -206,7 +206,7 @@ func (r *PromotionReconciler) promote(ctx context.Context, p *landfallv1alpha1.P
 		p.Status.Message = fmt.Sprintf("committed %s to %s: %s promoted from %s at %s", deliveryenv.Short(res.Commit),
 			to.Spec.Source.Ref.GetBranch(), p.Spec.Application, from.Name, deliveryenv.Short(p.Status.Revision))
 	}
-	log.Info("promoted", "application", p.Spec.Application, "from", from.Name, "to", to.Name, "revision", p.Status.Revision, "commit", res.Commit)
+	log.Info("promoted", "application", p.Spec.Application, "from", from.Name, "to", to.Name, "revision", p.Status.Revision, "commit", p.Status.Commit)
 	// Ask the target to sync now rather than at its next interval.
 	patch := client.MergeFrom(to.DeepCopy())
 	if to.Annotations == nil {

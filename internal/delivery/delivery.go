@@ -397,12 +397,13 @@ type PromoteRequest struct {
 	Revision string
 	// Message is added to the commit message's body.
 	Message string
-	// Marker, when set, is a line the commit message gets (a trailer
-	// such as "Landfall-Promotion: <uid>") that names this promotion.
-	// When the target already matches, Promote looks for the commit
-	// carrying it in the branch's last MarkerSearchDepth commits and
-	// returns it as Found: the promotion was pushed before, by a process
-	// that stopped before it could record the commit.
+	// Marker, when set, is a line the commit message ends with (a
+	// trailer such as "Landfall-Promotion: <uid>") that names this
+	// promotion. Promote first looks for a commit carrying it among the
+	// branch's last MarkerSearchDepth commits: one there means the
+	// promotion was pushed before, by a process that stopped before it
+	// could record the commit, and Promote returns it as Found and
+	// changes nothing.
 	Marker string
 	// Author signs the commit; empty means "Landfall <landfall@landfall.dev>".
 	Author Signature
@@ -417,7 +418,7 @@ type PromoteResult struct {
 	// Commit is the new commit's SHA; empty when nothing changed.
 	Commit string `json:"commit,omitempty"`
 	// Found is the commit of an earlier push of the same promotion (see
-	// PromoteRequest.Marker), when nothing changed.
+	// PromoteRequest.Marker); nothing was committed.
 	Found string `json:"found,omitempty"`
 	// Files are the repository paths changed, sorted.
 	Files []string `json:"files,omitempty"`

@@ -139,6 +139,60 @@ func (r *gitRepo) pull() {
 	}
 }
 
+// read returns a file of the working clone.
+func (r *gitRepo) read(name string) string {
+	r.t.Helper()
+	data, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return string(data)
+}
+
+// commitOn resets the working clone to parent (a SHA), commits files on
+// it without pushing and returns the commit.
+func (r *gitRepo) commitOn(parent, msg string, files map[string]string) plumbing.Hash {
+	r.t.Helper()
+	wt, err := r.work.Worktree()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := wt.Reset(&git.ResetOptions{Commit: plumbing.NewHash(parent), Mode: git.HardReset}); err != nil {
+		r.t.Fatalf("reset: %v", err)
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(r.dir, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		r.t.Fatalf("add: %v", err)
+	}
+	h, err := wt.Commit(msg, &git.CommitOptions{Author: testAuthor})
+	if err != nil {
+		r.t.Fatalf("commit: %v", err)
+	}
+	return h
+}
+
+// merge commits a merge of first and second, a commit of the bare
+// repository (the working clone's tree as it is), and pushes it as main.
+func (r *gitRepo) merge(msg string, first, second plumbing.Hash) {
+	r.t.Helper()
+	err := r.work.Fetch(&git.FetchOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"+refs/heads/main:refs/remotes/origin/main"}})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		r.t.Fatalf("fetch: %v", err)
+	}
+	wt, err := r.work.Worktree()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := wt.Commit(msg, &git.CommitOptions{Author: testAuthor, Parents: []plumbing.Hash{first, second}, AllowEmptyCommits: true}); err != nil {
+		r.t.Fatalf("merge commit: %v", err)
+	}
+	r.push("refs/heads/main:refs/heads/main")
+}
+
 // commitCount counts the commits on branch main of a repository.
 func commitCount(t *testing.T, path string) int {
 	t.Helper()

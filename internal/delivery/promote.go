@@ -39,7 +39,10 @@ var beforePush func(attempt int)
 // the source environment verified), not at the branch head, and the
 // change is committed onto the branch head. When the push is rejected
 // because the branch moved, it fetches again and redoes the change, up to
-// five times. It returns an empty Commit when the target already matches.
+// five times. It returns an empty Commit when the target already matches,
+// and with req.Marker set, Found when the branch already has this
+// promotion's commit (then it changes nothing, even if the target moved
+// on since).
 func (f *Fetcher) Promote(ctx context.Context, req PromoteRequest) (*PromoteResult, error) {
 	src := req.Repo
 	src.Tag, src.Commit, src.Path = "", "", ""
@@ -135,6 +138,12 @@ func (f *Fetcher) promoteOnce(ctx context.Context, r *remote, src Source, req Pr
 		}
 		defer func() { _ = os.RemoveAll(fromDir) }()
 	}
+	// A promotion pushed before (by a manager that stopped before it
+	// recorded the commit) is not redone: the target may have moved on
+	// since, and redoing it would roll that back.
+	if found := f.findMarked(ctx, dir, repo, r, src, head, req.Marker); found != "" {
+		return &PromoteResult{Found: found}, nil
+	}
 	if err := f.checkout(repo, head); err != nil {
 		return nil, err
 	}
@@ -191,12 +200,7 @@ func (f *Fetcher) promoteOnce(ctx context.Context, r *remote, src Source, req Pr
 		}
 	}
 	if len(res.Files) == 0 {
-		// Already promoted, maybe by this very promotion.
-		found, err := f.findMarked(ctx, dir, repo, r, src, head, req.Marker)
-		if err != nil {
-			return nil, err
-		}
-		return &PromoteResult{Images: res.Images, Found: found}, nil
+		return &PromoteResult{Images: res.Images}, nil // already promoted
 	}
 	slices.Sort(res.Files)
 	res.Message = promoteMessage(req, from, to, res.Images)
@@ -310,41 +314,56 @@ func promoteMessage(req PromoteRequest, from, to string, images map[string]strin
 	return b.String()
 }
 
-// findMarked returns the commit among the last MarkerSearchDepth of the
-// branch from head whose message has the line marker, or "". The clone is
-// shallow: it fetches more of the branch's history when the search runs
-// past it.
-func (f *Fetcher) findMarked(ctx context.Context, dir string, repo *git.Repository, r *remote, src Source, head plumbing.Hash, marker string) (string, error) {
+// findMarked returns the commit, among the first MarkerSearchDepth
+// reached from head (every parent followed, so a merge that took the
+// promotion in as its second parent does not hide it), whose message ends
+// with a paragraph holding the line marker; "" when there is none. A
+// shallow clone is deepened once to MarkerSearchDepth commits from the
+// branch's current tip. The search is best-effort: when the history
+// cannot be fetched (size limit, network) it returns "" and the
+// promotion goes on as if it had never been pushed.
+func (f *Fetcher) findMarked(ctx context.Context, dir string, repo *git.Repository, r *remote, src Source, head plumbing.Hash, marker string) string {
 	if marker == "" {
-		return "", nil
+		return ""
 	}
 	deepened := false
-	hash := head
-	for range MarkerSearchDepth {
+	queue, seen := []plumbing.Hash{head}, map[plumbing.Hash]bool{head: true}
+	for visited := 0; len(queue) > 0 && visited < MarkerSearchDepth; visited++ {
+		hash := queue[0]
+		queue = queue[1:]
 		c, err := repo.CommitObject(hash)
-		if err != nil && !deepened && isShallow(dir) {
+		if errors.Is(err, plumbing.ErrObjectNotFound) && !deepened && isShallow(dir) {
+			deepened = true
 			opts := &git.FetchOptions{
 				RemoteName: remoteName, Auth: r.auth, Tags: git.NoTags, Force: true, CABundle: r.caspool, Depth: MarkerSearchDepth,
 				RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", src.Branch, remoteName, src.Branch))},
 			}
-			if err := f.boundedFetch(ctx, dir, repo, opts); err != nil {
-				return "", fmt.Errorf("fetching the branch's history to find the promotion's commit: %w", err)
+			if f.boundedFetch(ctx, dir, repo, opts) != nil {
+				return ""
 			}
-			deepened = true
 			c, err = repo.CommitObject(hash)
 		}
 		if err != nil {
-			return "", nil // the start of the history
+			continue // beyond the history there is
 		}
-		if slices.Contains(strings.Split(c.Message, "\n"), marker) {
-			return c.Hash.String(), nil
+		if hasTrailer(c.Message, marker) {
+			return c.Hash.String()
 		}
-		if c.NumParents() == 0 {
-			return "", nil
+		for _, p := range c.ParentHashes {
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
 		}
-		hash = c.ParentHashes[0]
 	}
-	return "", nil
+	return ""
+}
+
+// hasTrailer reports whether the last paragraph of a commit message has
+// the line: a marker quoted in the message's body does not count.
+func hasTrailer(message, line string) bool {
+	paragraphs := strings.Split(strings.TrimSpace(message), "\n\n")
+	return slices.Contains(strings.Split(paragraphs[len(paragraphs)-1], "\n"), line)
 }
 
 // copyDir makes dst a copy of src: files src lacks are removed. Both are

@@ -1,7 +1,6 @@
 package delivery_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -317,30 +316,68 @@ func TestPromoteFindsItsEarlierPush(t *testing.T) {
 	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true}
 	req := promoteWeb(repo)
 	req.Marker = "Landfall-Promotion: 1f0c-uid"
+	req.Message = "Approved-by: carol\n\nquoting another one:\nLandfall-Promotion: 2a7d-uid"
 	first, err := f.Promote(t.Context(), req)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(first.Commit).NotTo(BeEmpty())
-	g.Expect(headCommit(t, repo.Bare).Message).To(ContainSubstring("\nLandfall-Promotion: 1f0c-uid\n"))
+	g.Expect(headCommit(t, repo.Bare).Message).To(HaveSuffix("\n\nLandfall-Promotion: 1f0c-uid\n"))
 
-	// Others push on top, more than the shallow clone holds: the same
-	// promotion run again (its manager stopped before recording the
-	// commit) commits nothing and finds its own commit.
+	// Others push on top, more than the shallow clone holds, one of them
+	// a newer image for prod: the same promotion run again (its manager
+	// stopped before recording the commit) finds its commit and changes
+	// nothing, so it does not roll the newer image back.
 	repo.pull()
-	for i := range 3 {
-		repo.commit(fmt.Sprintf("unrelated %d", i), map[string]string{"README.md": fmt.Sprintf("v%d\n", i)})
-	}
+	repo.commit("unrelated", map[string]string{"README.md": "v1\n"})
+	newer := strings.Replace(repo.read("envs/prod/web/kustomization.yaml"), `newTag: "1.4.0"`, `newTag: "1.5.0"`, 1)
+	repo.commit("web 1.5.0 in prod", map[string]string{"envs/prod/web/kustomization.yaml": newer})
+	repo.commit("unrelated again", map[string]string{"README.md": "v2\n"})
 	again, err := f.Promote(t.Context(), req)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(again.Commit).To(BeEmpty(), "nothing to commit")
+	g.Expect(again.Commit).To(BeEmpty(), "nothing committed")
 	g.Expect(again.Found).To(Equal(first.Commit))
-	g.Expect(commitCount(t, repo.Bare)).To(Equal(5), "the first promotion and three others, nothing new")
+	g.Expect(commitCount(t, repo.Bare)).To(Equal(5), "no new commit")
 
-	// Another promotion that finds the target promoted already has no
-	// commit of its own.
-	other := req
+	// A marker quoted in a message body is not the promotion's: that
+	// promotion commits (prod is at 1.5.0, staging at 1.4.0).
+	other := promoteWeb(repo)
 	other.Marker = "Landfall-Promotion: 2a7d-uid"
 	res, err := f.Promote(t.Context(), other)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(res.Commit).To(BeEmpty())
 	g.Expect(res.Found).To(BeEmpty())
+	g.Expect(res.Commit).NotTo(BeEmpty())
+}
+
+func TestPromoteFindsItsPushBehindAMerge(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	repo, base := envRepo(t, "")
+	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true}
+	req := promoteWeb(repo)
+	req.Marker = "Landfall-Promotion: 1f0c-uid"
+	first, err := f.Promote(t.Context(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	// Someone who committed on the old tip pulls without rebasing: the
+	// promotion becomes the second parent of their merge.
+	mine := repo.commitOn(base, "mine", map[string]string{"README.md": "mine\n"})
+	repo.merge("Merge branch main", mine, plumbing.NewHash(first.Commit))
+	again, err := f.Promote(t.Context(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(again.Found).To(Equal(first.Commit))
+}
+
+func TestPromoteGoesOnWhenTheHistoryCannotBeSearched(t *testing.T) {
+	t.Parallel()
+	g := NewWithT(t)
+	repo, _ := envRepo(t, "")
+	// The history holds a blob past the size limit; the branch tip does
+	// not (a shallow fetch of the tip is fine, a deeper one is not).
+	repo.commit("a big file", map[string]string{"big.bin": strings.Repeat("x", 3<<20)})
+	repo.commit("gone again", nil, "big.bin")
+	f := &delivery.Fetcher{CacheDir: t.TempDir(), AllowLocal: true, MaxBytes: 2 << 20}
+	req := promoteWeb(repo)
+	req.Marker = "Landfall-Promotion: 1f0c-uid"
+	res, err := f.Promote(t.Context(), req)
+	g.Expect(err).NotTo(HaveOccurred(), "the search for an earlier push is best-effort")
+	g.Expect(res.Commit).NotTo(BeEmpty())
 }

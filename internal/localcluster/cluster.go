@@ -208,7 +208,7 @@ func (c *Cluster) allocatePorts() error {
 	for _, f := range fields {
 		for range 10 {
 			if *f.dst, err = pick(f.prev); err != nil {
-				return fmt.Errorf("finding a free port: %w", err)
+				return fmt.Errorf("allocating ports: %w", err)
 			}
 			if !taken[*f.dst] {
 				break

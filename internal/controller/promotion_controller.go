@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -132,7 +133,11 @@ func promotable(from, to *landfallv1alpha1.Environment) error {
 }
 
 // sourceReady refuses a revision the source environment has not applied
-// and kept healthy, or whose gate blocked it.
+// and kept healthy, or whose gate blocked it. The revision need not be the
+// source's current one: one its recent history (status.history) shows it
+// applied successfully counts too, while the source is Ready, so a
+// promotion waiting for approval is not refused because the repository
+// moved on meanwhile (any commit moves every environment of it).
 func sourceReady(from *landfallv1alpha1.Environment, revision string) error {
 	if revision == "" {
 		return fmt.Errorf("source environment %s has applied no revision yet", from.Name)
@@ -140,9 +145,9 @@ func sourceReady(from *landfallv1alpha1.Environment, revision string) error {
 	if g := from.Status.Gate; g != nil && g.Blocked && g.Revision == revision {
 		return fmt.Errorf("the gate of source environment %s blocked revision %s", from.Name, deliveryenv.Short(revision))
 	}
-	if from.Status.LastAppliedRevision != revision {
-		return fmt.Errorf("source environment %s is at revision %s, not %s", from.Name,
-			orNone(deliveryenv.Short(from.Status.LastAppliedRevision)), deliveryenv.Short(revision))
+	if from.Status.LastAppliedRevision != revision && !appliedEarlier(from, revision) {
+		return fmt.Errorf("source environment %s is at revision %s, not %s, and has not applied %s successfully in its last %d syncs", from.Name,
+			orNone(deliveryenv.Short(from.Status.LastAppliedRevision)), deliveryenv.Short(revision), deliveryenv.Short(revision), landfallv1alpha1.MaxSyncHistory)
 	}
 	ready := meta.FindStatusCondition(from.Status.Conditions, landfallv1alpha1.ReadyCondition)
 	if ready == nil || ready.Status != metav1.ConditionTrue || from.Status.ObservedGeneration != from.Generation {
@@ -217,6 +222,14 @@ func (r *PromotionReconciler) promote(ctx context.Context, p *landfallv1alpha1.P
 		log.Error(err, "requesting a sync of the target environment", "environment", to.Name)
 	}
 	return nil
+}
+
+// appliedEarlier reports whether the environment's history shows revision
+// applied and healthy.
+func appliedEarlier(env *landfallv1alpha1.Environment, revision string) bool {
+	return slices.ContainsFunc(env.Status.History, func(r landfallv1alpha1.SyncRecord) bool {
+		return r.Revision == revision && r.Result == landfallv1alpha1.SyncSucceeded
+	})
 }
 
 // PromotionMarker is the trailer a promotion's commit carries, so that a

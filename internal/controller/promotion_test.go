@@ -108,6 +108,36 @@ func TestPromotionReconciler_PromotesDevToStagingToProd(t *testing.T) {
 	waitApplied(t, platform, "prod", p.Status.Commit)
 }
 
+// TestPromotionReconciler_PromotesARevisionTheSourceAppliedEarlier: the
+// repository moved on after the source verified a revision (a promotion
+// waiting for approval sees this every time someone commits): that
+// revision, still in the source's history, is promoted, not refused.
+func TestPromotionReconciler_PromotesARevisionTheSourceAppliedEarlier(t *testing.T) {
+	requireSuite(t)
+	g := NewWithT(t)
+	ctx := context.Background()
+	platform := newNamespace(t, "delivery", nil)
+	dev, staging := newNamespace(t, "dev", nil), newNamespace(t, "staging", nil)
+	grantAdmin(t, platform, deployer, dev, staging)
+	repo := dt.NewRepo(t, map[string]string{
+		"envs/dev/web/app.yaml":     dt.Deployment("web", dev, "registry.example/web:1.1"),
+		"envs/staging/web/app.yaml": dt.Deployment("web", staging, "registry.example/web:1.0"),
+	})
+	verified := repo.Head(t)
+	createEnv(t, environment(platform, "dev", repo.Bare, "envs/dev"))
+	createEnv(t, environment(platform, "staging", repo.Bare, "envs/staging"))
+	waitApplied(t, platform, "dev", verified)
+	later := repo.Commit(t, "web 1.2 in dev", map[string]string{"envs/dev/web/app.yaml": dt.Deployment("web", dev, "registry.example/web:1.2")})
+	waitApplied(t, platform, "dev", later)
+
+	g.Expect(suite.client.Create(ctx, promotion(platform, "web-verified", "web", "dev", "staging", func(p *landfallv1alpha1.Promotion) {
+		p.Spec.Revision = verified
+	}))).To(Succeed())
+	p := waitPhase(t, platform, "web-verified", landfallv1alpha1.PromotionSucceeded)
+	g.Expect(p.Status.Revision).To(Equal(verified))
+	g.Expect(repo.ReadFile(t, "envs/staging/web/app.yaml")).To(ContainSubstring("registry.example/web:1.1"), "the verified revision's image, not the later one")
+}
+
 // TestPromotionReconciler_RefusesUnreadyOrBlockedSource: a revision the
 // source has not applied, or one its gate blocked, is refused (and
 // nothing is committed); a rejected promotion fails for good.

@@ -25,7 +25,7 @@ kind: ConfigMap
 metadata:
   name: applied
   namespace: NS
-  labels: {lf-test-decode: LABEL}
+  labels: {lf-test-decode: "LABEL"}
   annotations:
     kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"ConfigMap","data":{"password":"hunter2"}}'
     team: a
@@ -39,17 +39,17 @@ kind: ConfigMap
 metadata:
   name: applied-only
   namespace: NS
-  labels: {lf-test-decode: LABEL}
+  labels: {lf-test-decode: "LABEL"}
   annotations: {kubectl.kubernetes.io/last-applied-configuration: '{}'}
 ---
 apiVersion: v1
 kind: Secret
-metadata: {name: creds, namespace: NS, labels: {lf-test-decode: LABEL}}
+metadata: {name: creds, namespace: NS, labels: {lf-test-decode: "LABEL"}}
 stringData: {password: "s3cr3t"}
 ---
 apiVersion: v1
 kind: Service
-metadata: {name: lb, namespace: NS, labels: {lf-test-decode: LABEL}}
+metadata: {name: lb, namespace: NS, labels: {lf-test-decode: "LABEL"}}
 spec:
   type: LoadBalancer
   selector: {app: decode}
@@ -57,12 +57,12 @@ spec:
 ---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: decode, namespace: NS, labels: {lf-test-decode: LABEL}}
+metadata: {name: decode, namespace: NS, labels: {lf-test-decode: "LABEL"}}
 spec:
   replicas: 1
   selector: {matchLabels: {app: decode}}
   template:
-    metadata: {labels: {app: decode, lf-test-decode: LABEL}}
+    metadata: {labels: {app: decode, lf-test-decode: "LABEL"}}
     spec:
       terminationGracePeriodSeconds: 5
       containers:
@@ -74,7 +74,7 @@ spec:
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: decode-view, namespace: NS, labels: {lf-test-decode: LABEL}}
+metadata: {name: decode-view, namespace: NS, labels: {lf-test-decode: "LABEL"}}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
 subjects:
 - {kind: ServiceAccount, name: default, namespace: NS}

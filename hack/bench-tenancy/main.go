@@ -309,13 +309,7 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 	fmt.Printf("  creating %d spaces through the manager (%d workers)...\n", o.spaces, o.workers)
 	procs := controlPlane(env.cluster)
 	procs["manager"] = strconv.Itoa(child.cmd.Process.Pid)
-	cpuBefore := cpuOf(procs)
-	sysBefore, err := benchproc.ReadSystemCPU()
-	if err != nil {
-		return p, err
-	}
-	profileDone := profileAPIServer(ctx, env.admin, o.profile, "manager")
-	reqBefore, err := apiRequests(ctx, env.admin)
+	m, err := startMeter(ctx, env, procs, o.profile, "manager")
 	if err != nil {
 		return p, err
 	}
@@ -331,14 +325,9 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 		return p, err
 	}
 	p.elapsed = time.Since(start)
-	p.cpu = cpuSince(procs, cpuBefore)
-	if p.steal, err = stealSince(sysBefore); err != nil {
+	if err := m.stop(ctx, &p); err != nil {
 		return p, err
 	}
-	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
-		return p, err
-	}
-	<-profileDone
 
 	// A reconcile queued before the last space went Ready (say, an
 	// instance turning Ready while its space's reconcile already saw it)
@@ -410,29 +399,65 @@ func floorRun(ctx context.Context, o options) (phase, error) {
 		}
 	}
 	fmt.Printf("  applying the same objects with a plain client (the floor)...\n")
-	procs := controlPlane(env.cluster)
-	cpuBefore := cpuOf(procs)
-	sysBefore, err := benchproc.ReadSystemCPU()
-	if err != nil {
-		return p, err
-	}
-	profileDone := profileAPIServer(ctx, env.admin, o.profile, "floor")
-	reqBefore, err := apiRequests(ctx, env.admin)
+	m, err := startMeter(ctx, env, controlPlane(env.cluster), o.profile, "floor")
 	if err != nil {
 		return p, err
 	}
 	if p.elapsed, err = floor(ctx, env.c, env.account, "floor", o.spaces, o.workers); err != nil {
 		return p, err
 	}
-	p.cpu = cpuSince(procs, cpuBefore)
-	if p.steal, err = stealSince(sysBefore); err != nil {
+	if err := m.stop(ctx, &p); err != nil {
 		return p, err
 	}
-	if p.reqs, err = apiRequestsSince(ctx, env.admin, reqBefore); err != nil {
-		return p, err
-	}
-	<-profileDone
 	return p, nil
+}
+
+// meter measures the timed part of a run: the CPU seconds of procs, the
+// machine's CPU steal, the API server's requests and, with a profile
+// directory, a CPU profile of the API server.
+type meter struct {
+	env     *controlPlaneEnv
+	procs   map[string]string
+	cpu     map[string]float64
+	sys     benchproc.SystemCPU
+	reqs    map[string]float64
+	profile <-chan struct{}
+}
+
+// startMeter starts measuring; phase names the profile.
+func startMeter(ctx context.Context, env *controlPlaneEnv, procs map[string]string, profileDir, phase string) (*meter, error) {
+	m := &meter{env: env, procs: procs, cpu: cpuOf(procs)}
+	var err error
+	if m.sys, err = benchproc.ReadSystemCPU(); err != nil {
+		return nil, err
+	}
+	if m.reqs, err = apiRequests(ctx, env.admin); err != nil {
+		return nil, err
+	}
+	m.profile = profileAPIServer(ctx, env.admin, profileDir, phase)
+	return m, nil
+}
+
+// stop records what was measured since startMeter into p, once the
+// profile is written.
+func (m *meter) stop(ctx context.Context, p *phase) error {
+	p.cpu = cpuOf(m.procs)
+	for name := range p.cpu {
+		p.cpu[name] -= m.cpu[name]
+	}
+	sys, err := benchproc.ReadSystemCPU()
+	if err != nil {
+		return err
+	}
+	p.steal = benchproc.StealShare(m.sys, sys)
+	if p.reqs, err = apiRequests(ctx, m.env.admin); err != nil {
+		return err
+	}
+	for k := range p.reqs {
+		p.reqs[k] -= m.reqs[k]
+	}
+	<-m.profile
+	return nil
 }
 
 // controllerOf returns the controller label of a reconcile counter's
@@ -773,24 +798,6 @@ func cpuOf(procs map[string]string) map[string]float64 {
 	return out
 }
 
-// stealSince returns the share of CPU time stolen since before.
-func stealSince(before benchproc.SystemCPU) (float64, error) {
-	now, err := benchproc.ReadSystemCPU()
-	if err != nil {
-		return 0, err
-	}
-	return benchproc.StealShare(before, now), nil
-}
-
-// cpuSince returns the CPU seconds each process used since before.
-func cpuSince(procs map[string]string, before map[string]float64) map[string]float64 {
-	now := cpuOf(procs)
-	for name := range now {
-		now[name] -= before[name]
-	}
-	return now
-}
-
 // profileAPIServer writes a 20-second CPU profile of the API server to
 // dir/apiserver-<phase>.pprof in the background, when dir is set; the
 // channel closes when it is done.
@@ -858,18 +865,6 @@ func apiRequests(ctx context.Context, cfg *rest.Config) (map[string]float64, err
 		out[key] += v
 	}
 	return out, nil
-}
-
-// apiRequestsSince returns the requests since before.
-func apiRequestsSince(ctx context.Context, cfg *rest.Config, before map[string]float64) (map[string]float64, error) {
-	now, err := apiRequests(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	for k := range now {
-		now[k] -= before[k]
-	}
-	return now, nil
 }
 
 // label returns the value of a label in a Prometheus label set.

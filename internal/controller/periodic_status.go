@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -33,13 +32,9 @@ type periodicStatus struct {
 // controller-runtime's rate limiter. failedPrefix starts the message of a
 // typed error ("failed to scan: ").
 func summarizePeriodic(s periodicStatus, err error, retry Backoff, readyReason, readyMsg, failedPrefix string) (ctrl.Result, error) {
-	set := func(t string, st metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(s.conditions, metav1.Condition{Type: t, Status: st, Reason: reason, Message: msg, ObservedGeneration: s.generation})
-	}
+	c := conditions{s.conditions, s.generation}
 	if err == nil {
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, readyReason, readyMsg)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		c.ready(readyReason, readyMsg)
 		*s.observed = s.generation
 		*s.failures = 0
 		return ctrl.Result{RequeueAfter: s.interval}, nil
@@ -48,15 +43,13 @@ func summarizePeriodic(s periodicStatus, err error, retry Backoff, readyReason, 
 	if !ok {
 		// Unexpected (the manager's own API calls failed): let
 		// controller-runtime's rate limiter retry.
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
+		c.set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
 		return ctrl.Result{}, err
 	}
 	msg := failedPrefix + re.Error()
 	switch re.policy {
 	case policyStall:
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
-		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, msg)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
+		c.stalled(re.reason, msg)
 		if re.terminal {
 			return ctrl.Result{}, reconcile.TerminalError(err)
 		}
@@ -64,10 +57,7 @@ func summarizePeriodic(s periodicStatus, err error, retry Backoff, readyReason, 
 	default:
 		*s.failures++
 		delay := min(retry.Delay(*s.failures), s.maxRetry)
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
-		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason,
-			fmt.Sprintf("attempt %d failed, retrying in %s", *s.failures, delay))
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		c.retrying(re.reason, msg, landfallv1alpha1.RetryingReason, fmt.Sprintf("attempt %d failed, retrying in %s", *s.failures, delay))
 		return ctrl.Result{RequeueAfter: delay}, nil
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -28,35 +27,28 @@ type tenancyStatus struct {
 // reconcilers. wait is the RequeueAfter of a retry (the reconcilers also
 // watch what they wait for, so it is a fallback).
 func summarizeTenancy(s tenancyStatus, err error, readyReason, readyMsg string, wait time.Duration) (ctrl.Result, error) {
-	set := func(t string, st metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(s.conditions, metav1.Condition{Type: t, Status: st, Reason: reason, Message: msg, ObservedGeneration: s.generation})
-	}
+	c := conditions{s.conditions, s.generation}
 	if err == nil {
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, readyReason, readyMsg)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		c.ready(readyReason, readyMsg)
 		*s.observed = s.generation
 		return ctrl.Result{}, nil
 	}
 	re, ok := asReconcileError(err)
 	if !ok {
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
-		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
+		c.set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
+		c.set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason, "failed to reconcile: "+err.Error())
 		return ctrl.Result{}, err
 	}
 	msg := re.Error()
-	set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
 	switch re.policy {
 	case policyStall:
-		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, msg)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.ReconcilingCondition)
+		c.stalled(re.reason, msg)
 		if re.terminal {
 			return ctrl.Result{}, reconcile.TerminalError(err)
 		}
 		return ctrl.Result{}, nil
 	default:
-		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, re.reason, msg)
-		meta.RemoveStatusCondition(s.conditions, landfallv1alpha1.StalledCondition)
+		c.retrying(re.reason, msg, re.reason, msg)
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 }

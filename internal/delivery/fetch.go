@@ -330,6 +330,11 @@ func openOrInit(dir, u string) (*git.Repository, error) {
 	return repo, nil
 }
 
+// branchRefSpec fetches branch into its remote-tracking reference.
+func branchRefSpec(branch string) config.RefSpec {
+	return config.RefSpec(fmt.Sprintf("+refs/heads/%s:%s", branch, plumbing.NewRemoteReferenceName(remoteName, branch)))
+}
+
 // errNeedFullHistory means a commit was not found in a shallow history.
 var errNeedFullHistory = errors.New("commit not in the shallow history")
 
@@ -349,13 +354,13 @@ func (f *Fetcher) fetchRevision(ctx context.Context, dir string, repo *git.Repos
 			return want, nil // commits never change: no need to ask the server
 		}
 		if src.Branch != "" {
-			opts.RefSpecs = []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", src.Branch, remoteName, src.Branch))}
+			opts.RefSpecs = []config.RefSpec{branchRefSpec(src.Branch)}
 		} else {
 			opts.RefSpecs = []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/*:refs/remotes/%s/*", remoteName))}
 		}
 	default:
 		local = plumbing.NewRemoteReferenceName(remoteName, src.Branch)
-		opts.RefSpecs = []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/%s:%s", src.Branch, local))}
+		opts.RefSpecs = []config.RefSpec{branchRefSpec(src.Branch)}
 		opts.Depth = 1
 	}
 	if err := f.boundedFetch(ctx, dir, repo, opts); err != nil {

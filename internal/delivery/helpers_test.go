@@ -52,6 +52,15 @@ func newGitRepo(t *testing.T, bare string) *gitRepo {
 // branch main. It returns the commit SHA.
 func (r *gitRepo) commit(msg string, files map[string]string, remove ...string) string {
 	r.t.Helper()
+	h := r.commitWork(msg, files, remove...)
+	r.push("refs/heads/main:refs/heads/main")
+	return h.String()
+}
+
+// commitWork writes files, removes the paths in remove and commits in
+// the working clone, without pushing.
+func (r *gitRepo) commitWork(msg string, files map[string]string, remove ...string) plumbing.Hash {
+	r.t.Helper()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		p := filepath.Join(r.dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -77,8 +86,7 @@ func (r *gitRepo) commit(msg string, files map[string]string, remove ...string) 
 	if err != nil {
 		r.t.Fatalf("commit: %v", err)
 	}
-	r.push("refs/heads/main:refs/heads/main")
-	return h.String()
+	return h
 }
 
 // symlink adds a symbolic link (committed with the next commit).
@@ -122,6 +130,19 @@ func (r *gitRepo) push(spec string) {
 // commits after someone else (a promotion) pushed.
 func (r *gitRepo) pull() {
 	r.t.Helper()
+	wt, err := r.work.Worktree()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := wt.Reset(&git.ResetOptions{Commit: r.fetch(), Mode: git.HardReset}); err != nil {
+		r.t.Fatalf("reset: %v", err)
+	}
+}
+
+// fetch fetches the bare repository's main into the working clone and
+// returns it.
+func (r *gitRepo) fetch() plumbing.Hash {
+	r.t.Helper()
 	err := r.work.Fetch(&git.FetchOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"+refs/heads/main:refs/remotes/origin/main"}})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		r.t.Fatalf("fetch: %v", err)
@@ -130,13 +151,7 @@ func (r *gitRepo) pull() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	wt, err := r.work.Worktree()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	if err := wt.Reset(&git.ResetOptions{Commit: ref.Hash(), Mode: git.HardReset}); err != nil {
-		r.t.Fatalf("reset: %v", err)
-	}
+	return ref.Hash()
 }
 
 // read returns a file of the working clone.
@@ -160,29 +175,14 @@ func (r *gitRepo) commitOn(parent, msg string, files map[string]string) plumbing
 	if err := wt.Reset(&git.ResetOptions{Commit: plumbing.NewHash(parent), Mode: git.HardReset}); err != nil {
 		r.t.Fatalf("reset: %v", err)
 	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(r.dir, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
-	}
-	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		r.t.Fatalf("add: %v", err)
-	}
-	h, err := wt.Commit(msg, &git.CommitOptions{Author: testAuthor})
-	if err != nil {
-		r.t.Fatalf("commit: %v", err)
-	}
-	return h
+	return r.commitWork(msg, files)
 }
 
 // merge commits a merge of first and second, a commit of the bare
 // repository (the working clone's tree as it is), and pushes it as main.
 func (r *gitRepo) merge(msg string, first, second plumbing.Hash) {
 	r.t.Helper()
-	err := r.work.Fetch(&git.FetchOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"+refs/heads/main:refs/remotes/origin/main"}})
-	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
-		r.t.Fatalf("fetch: %v", err)
-	}
+	r.fetch() // second's objects
 	wt, err := r.work.Worktree()
 	if err != nil {
 		r.t.Fatal(err)

@@ -336,7 +336,7 @@ func (f *Fetcher) findMarked(ctx context.Context, dir string, repo *git.Reposito
 			deepened = true
 			opts := &git.FetchOptions{
 				RemoteName: remoteName, Auth: r.auth, Tags: git.NoTags, Force: true, CABundle: r.caspool, Depth: MarkerSearchDepth,
-				RefSpecs: []config.RefSpec{config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", src.Branch, remoteName, src.Branch))},
+				RefSpecs: []config.RefSpec{branchRefSpec(src.Branch)},
 			}
 			if f.boundedFetch(ctx, dir, repo, opts) != nil {
 				return ""

@@ -59,19 +59,20 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 	if err := h.Client.List(ctx, &quotas, client.MatchingFields{tenancy.QuotaAccountIndex: space.Spec.Account}, client.UnsafeDisableDeepCopy); err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing account quotas: %w", err))
 	}
+	if len(quotas.Items) == 0 {
+		return admission.Allowed("")
+	}
 	gr := schema.GroupResource{Group: req.Resource.Group, Resource: req.Resource.Resource}
+	u, err := tenancy.ObjectUsage(gr, req.Object.Raw)
+	if err != nil {
+		return admission.Errored(http.StatusBadRequest, err)
+	}
+	name := req.Name
+	if name == "" {
+		name = string(req.UID)
+	}
+	// The index holds only the space's account's quotas.
 	for _, q := range quotas.Items {
-		if q.Spec.Account != space.Spec.Account {
-			continue
-		}
-		u, err := tenancy.ObjectUsage(gr, req.Object.Raw)
-		if err != nil {
-			return admission.Errored(http.StatusBadRequest, err)
-		}
-		name := req.Name
-		if name == "" {
-			name = string(req.UID)
-		}
 		r := landfallv1alpha1.QuotaReservation{
 			Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: u, Created: metav1.NewTime(h.now()),
 		}

@@ -79,7 +79,7 @@ func (h *SpaceValidator) Handle(ctx context.Context, req admission.Request) admi
 	}
 	n := 0
 	for _, s := range spaces.Items {
-		if s.Spec.Account == account.Name && s.Name != space.Name {
+		if s.Name != space.Name {
 			n++
 		}
 	}

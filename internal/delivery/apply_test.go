@@ -19,6 +19,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
@@ -364,10 +365,9 @@ stringData: {password: git-value-123}
 	s.Data["password"] = []byte("hand-value-456")
 	_, err = admin.CoreV1().Secrets(ns).Update(ctx, s, metav1.UpdateOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
-	scale, err := admin.AppsV1().Deployments(ns).GetScale(ctx, "web", metav1.GetOptions{})
-	g.Expect(err).NotTo(HaveOccurred())
-	scale.Spec.Replicas = 5
-	_, err = admin.AppsV1().Deployments(ns).UpdateScale(ctx, "web", scale, metav1.UpdateOptions{})
+	// A patch, not a read and an update: the deployment controller writes
+	// the Deployment's status in between, and the update would conflict.
+	_, err = admin.AppsV1().Deployments(ns).Patch(ctx, "web", types.MergePatchType, []byte(`{"spec":{"replicas":5}}`), metav1.PatchOptions{}, "scale")
 	g.Expect(err).NotTo(HaveOccurred())
 
 	changes, err = a.Diff(ctx, set, inv, delivery.ApplyOptions{Prune: true})

@@ -242,7 +242,8 @@ func (e *controlPlaneEnv) setup(ctx context.Context) error {
 	if e.metrics, err = freeAddr(); err != nil {
 		return err
 	}
-	if e.m, err = webhooktest.New(ctx, webhooktest.Options{Admin: e.admin, MetricsAddr: e.metrics}); err != nil {
+	certDir := filepath.Join(e.cluster.Dir(), "webhook-certs")
+	if e.m, err = webhooktest.New(ctx, webhooktest.Options{Admin: e.admin, MetricsAddr: e.metrics, CertDir: certDir}); err != nil {
 		return err
 	}
 	if e.c, err = client.NewWithWatch(e.admin, client.Options{Scheme: webhooktest.Scheme()}); err != nil {

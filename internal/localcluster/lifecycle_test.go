@@ -18,12 +18,16 @@ import (
 	"github.com/landfall-dev/landfall/internal/localcluster"
 )
 
-const helperEnv = "LANDFALL_LOCALCLUSTER_HELPER"
+const (
+	helperEnv    = "LANDFALL_LOCALCLUSTER_HELPER"
+	helperDirEnv = "LANDFALL_LOCALCLUSTER_HELPER_DIR"
+)
 
 // helperProcess runs in a child test binary: it starts a cluster, prints
-// the component PIDs and waits to be killed.
+// the component PIDs and waits to be killed. Its data directory is the
+// parent test's (helperDirEnv): a killed helper cannot remove its own.
 func helperProcess() {
-	c, err := localcluster.Start(context.Background(), localcluster.Options{Nodes: 1, FastStorage: true})
+	c, err := localcluster.Start(context.Background(), localcluster.Options{Dir: os.Getenv(helperDirEnv), Nodes: 1, FastStorage: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -84,7 +88,7 @@ func TestCluster_KilledParentLeavesNoProcess(t *testing.T) {
 	g := NewWithT(t)
 	env.Cluster(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=1")
+	cmd.Env = append(os.Environ(), helperEnv+"=1", helperDirEnv+"="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	g.Expect(err).NotTo(HaveOccurred())
 	var stderr strings.Builder

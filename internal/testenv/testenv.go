@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -88,6 +89,20 @@ func (e *Env) Cluster(t testing.TB) *localcluster.Cluster {
 		t.Skipf("no local control plane: %s", e.skip)
 	}
 	return e.cluster
+}
+
+// Dir returns the directory name inside the control plane's data
+// directory, creating it: for state that lives as long as the package's
+// control plane, such as a manager's certificates or a git cache. Run
+// removes it with the control plane, so nothing is left in the system's
+// temporary directory when the tests end.
+func (e *Env) Dir(t testing.TB, name string) string {
+	t.Helper()
+	dir := filepath.Join(e.Cluster(t).Dir(), "test", name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatalf("testenv: creating %s: %v", dir, err)
+	}
+	return dir
 }
 
 // AdminConfig returns a client configuration with cluster-admin rights.

@@ -60,9 +60,9 @@ func scheme() *runtime.Scheme { return webhooktest.Scheme() }
 // cluster; it returns the shared manager.
 func startManager(t *testing.T) *webhooktest.Manager {
 	t.Helper()
-	cfg := env.AdminConfig(t)
+	cfg, certDir := env.AdminConfig(t), env.Dir(t, "webhook-certs")
 	startOnce.Do(func() {
-		harness, startErr = webhooktest.New(context.Background(), webhooktest.Options{Admin: cfg})
+		harness, startErr = webhooktest.New(context.Background(), webhooktest.Options{Admin: cfg, CertDir: certDir})
 		if startErr == nil {
 			startErr = harness.Start()
 		}

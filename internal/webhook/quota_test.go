@@ -124,10 +124,12 @@ func TestAccountQuota_RootCAConfigMapIsNotHeldBack(t *testing.T) {
 
 	// It still counts in the account's usage, which the reconciler takes
 	// from the objects that exist when it next recounts (here: the quota
-	// changes).
+	// changes). A patch, not a read and an update: the reconciler writes
+	// the quota's status meanwhile, which would make an update conflict.
 	g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), quota)).To(Succeed())
+	patch := client.MergeFrom(quota.DeepCopy())
 	quota.Spec.Quota.Hard[corev1.ResourcePods] = resource.MustParse("10")
-	g.Expect(admin.Update(ctx, quota)).To(Succeed())
+	g.Expect(admin.Patch(ctx, quota, patch)).To(Succeed())
 	g.Eventually(func() int64 {
 		var q landfallv1alpha1.AccountQuota
 		if err := admin.Get(ctx, client.ObjectKeyFromObject(quota), &q); err != nil {

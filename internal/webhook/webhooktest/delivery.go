@@ -39,23 +39,19 @@ type Delivery struct {
 // test binary exits.
 func (d *Delivery) Start(t testing.TB) {
 	t.Helper()
-	cfg := (*d.Env).AdminConfig(t)
-	d.once.Do(func() { d.err = startDelivery(cfg) })
+	cfg, cache := (*d.Env).AdminConfig(t), (*d.Env).Dir(t, "delivery-cache")
+	d.once.Do(func() { d.err = startDelivery(cfg, cache) })
 	if d.err != nil {
 		t.Fatalf("starting delivery manager: %v", d.err)
 	}
 }
 
 // startDelivery installs the CRDs and runs a manager with the delivery
-// reconcilers in the background.
-func startDelivery(cfg *rest.Config) error {
+// reconcilers in the background, with their git cache in cache.
+func startDelivery(cfg *rest.Config, cache string) error {
 	ctx := context.Background()
 	if _, err := crd.Install(ctx, cfg, time.Minute); err != nil {
 		return fmt.Errorf("installing CRDs: %w", err)
-	}
-	cache, err := os.MkdirTemp("", "landfall-delivery-test-")
-	if err != nil {
-		return fmt.Errorf("creating git cache: %w", err)
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 Scheme(),

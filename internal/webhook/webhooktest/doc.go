@@ -15,7 +15,7 @@
 // A test package shares one Manager (the reconcilers of two managers
 // would fight over the same objects):
 //
-//	mgr, err := webhooktest.New(ctx, webhooktest.Options{Admin: env.AdminConfig(t)})
+//	mgr, err := webhooktest.New(ctx, webhooktest.Options{Admin: env.AdminConfig(t), CertDir: env.Dir(t, "webhook-certs")})
 //	...
 //	err = mgr.Start()
 //	defer mgr.Stop()

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -56,6 +55,10 @@ type Options struct {
 	MaxConcurrentReconciles int
 	// TokenTTL is the lifetime of the ServiceAccount token; 0 means 2h.
 	TokenTTL time.Duration
+	// CertDir is where the webhook serving certificate is written
+	// (required). Tests pass testenv's Env.Dir, which goes with the
+	// control plane.
+	CertDir string
 }
 
 // Manager is a restartable in-process tenancy manager.
@@ -94,6 +97,9 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 2 * time.Hour
 	}
+	if opts.CertDir == "" {
+		return nil, errors.New("webhooktest: Options.CertDir is required")
+	}
 	if _, err := crd.Install(ctx, opts.Admin, time.Minute); err != nil {
 		return nil, fmt.Errorf("installing CRDs: %w", err)
 	}
@@ -117,9 +123,7 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 	if m.port, err = localcluster.FreePort(); err != nil {
 		return nil, err
 	}
-	if m.certDir, err = os.MkdirTemp("", "landfall-webhook-"); err != nil {
-		return nil, fmt.Errorf("creating certificate directory: %w", err)
-	}
+	m.certDir = opts.CertDir
 	if m.ca, err = webhook.GenerateCertificate(m.certDir, "127.0.0.1"); err != nil {
 		return nil, fmt.Errorf("generating webhook certificate: %w", err)
 	}

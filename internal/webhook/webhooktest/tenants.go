@@ -31,10 +31,10 @@ type Tenants struct {
 // StartManager starts the tenancy manager on the first call.
 func (ts *Tenants) StartManager(t testing.TB) {
 	t.Helper()
-	cfg := (*ts.Env).AdminConfig(t)
+	cfg, certDir := (*ts.Env).AdminConfig(t), (*ts.Env).Dir(t, "webhook-certs")
 	ts.once.Do(func() {
 		var mgr *Manager
-		mgr, ts.err = New(context.Background(), Options{Admin: cfg, MaxConcurrentReconciles: 2})
+		mgr, ts.err = New(context.Background(), Options{Admin: cfg, MaxConcurrentReconciles: 2, CertDir: certDir})
 		if ts.err == nil {
 			ts.err = mgr.Start()
 		}

@@ -20,9 +20,9 @@ import (
 
 // +kubebuilder:rbac:groups=landfall.dev,resources=accountquotas/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups="",resources=pods;persistentvolumeclaims;replicationcontrollers,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=services;configmaps;secrets,verbs=list
-// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets;replicasets,verbs=list
-// +kubebuilder:rbac:groups=batch,resources=jobs;cronjobs,verbs=list
+// +kubebuilder:rbac:groups="",resources=services;configmaps;secrets,verbs=list;watch
+// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets;replicasets,verbs=list;watch
+// +kubebuilder:rbac:groups=batch,resources=jobs;cronjobs,verbs=list;watch
 
 // AccountQuotaReconciler recounts the usage of an account's spaces into
 // the quota's status.used and settles the reservation ledger: reservations

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -187,11 +189,18 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		}
 		return out
 	}
-	if err := ctrl.NewControllerManagedBy(mgr).Named(AccountQuotaControllerName).
+	// Creates are reserved at admission, and the reservation brings the
+	// recount; deletes give usage back (replenishment), so each deleted
+	// object the quota can limit brings one too. Pods are watched for
+	// creates as well: a pod's usage is only known once it exists.
+	qb := ctrl.NewControllerManagedBy(mgr).Named(AccountQuotaControllerName).
 		For(&landfallv1alpha1.AccountQuota{}, builder.WithPredicates(ledgerChangedPredicate())).
 		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
-		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
-		WithOptions(copts).Complete(quota); err != nil {
+		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate()))
+	for _, kind := range replenishedKinds() {
+		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(deletePredicate()))
+	}
+	if err := qb.WithOptions(copts).Complete(quota); err != nil {
 		return fmt.Errorf("setting up account quota reconciler: %w", err)
 	}
 
@@ -282,6 +291,26 @@ func instanceReady(ti *landfallv1alpha1.TemplateInstance) bool {
 // createDeletePredicate passes creates and deletes only.
 func createDeletePredicate() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}
+}
+
+// deletePredicate passes deletes only.
+func deletePredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		UpdateFunc:  func(event.UpdateEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+}
+
+// replenishedKinds are the kinds besides pods whose deletes give account
+// quota back: those the quota webhook reserves creates of (its
+// quotaResources).
+func replenishedKinds() []client.Object {
+	return []client.Object{
+		&corev1.Service{}, &corev1.ConfigMap{}, &corev1.Secret{}, &corev1.PersistentVolumeClaim{}, &corev1.ReplicationController{},
+		&appsv1.Deployment{}, &appsv1.StatefulSet{}, &appsv1.DaemonSet{}, &appsv1.ReplicaSet{},
+		&batchv1.Job{}, &batchv1.CronJob{},
+	}
 }
 
 // deletionPredicate passes updates that start a deletion.

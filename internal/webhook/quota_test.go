@@ -142,3 +142,70 @@ func TestAccountQuota_RootCAConfigMapIsNotHeldBack(t *testing.T) {
 	err = alice.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: "app"}})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a tenant ConfigMap past the account quota: %v", err)
 }
+
+// TestAccountQuota_DeletesFreeTheQuota: deleting an object gives its
+// share of the account quota back (as the ResourceQuota controller's
+// replenishment does), so a tenant at the limit who deletes a ConfigMap
+// or a Service can create another one. Without a recount on the delete,
+// status.used kept the deleted object and every create stayed denied.
+func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	ctx := context.Background()
+	admin, alice := adminClient(t), userClient(t, "alice")
+	account := newAccount(t, "team-a")
+	s, err := newSpace(t, alice, account.Name, "rep")
+	g.Expect(err).NotTo(HaveOccurred())
+	waitSpaceReady(t, s.Name)
+	g.Eventually(func() error {
+		return admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "kube-root-ca.crt"}, &corev1.ConfigMap{})
+	}).WithTimeout(30*time.Second).Should(Succeed(), "the root CA ConfigMap never appeared in %s", s.Name)
+
+	// Room for one tenant ConfigMap next to the root CA bundle, and one
+	// Service.
+	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
+	quota.Spec.Account = account.Name
+	quota.Spec.Quota.Hard = corev1.ResourceList{"count/configmaps": resource.MustParse("2"), corev1.ResourceServices: resource.MustParse("1")}
+	g.Expect(admin.Create(ctx, quota)).To(Succeed())
+	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+	used := func(name corev1.ResourceName) func() int64 {
+		return func() int64 {
+			var q landfallv1alpha1.AccountQuota
+			if err := admin.Get(ctx, client.ObjectKeyFromObject(quota), &q); err != nil {
+				return -1
+			}
+			u, ok := q.Status.Used[name]
+			if !ok {
+				return -1
+			}
+			return u.Value()
+		}
+	}
+	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+
+	configMap := func(name string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name}}
+	}
+	service := func(name string) *corev1.Service {
+		return &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name},
+			Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 80}}},
+		}
+	}
+	// RBAC of the new space may still be settling.
+	g.Eventually(func() error { return alice.Create(ctx, configMap("first")) }).WithTimeout(20 * time.Second).Should(Succeed())
+	g.Expect(alice.Create(ctx, service("first"))).To(Succeed())
+	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(2))
+	g.Eventually(used(corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	err = alice.Create(ctx, configMap("second"))
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a ConfigMap past the account quota: %v", err)
+	err = alice.Create(ctx, service("second"))
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a Service past the account quota: %v", err)
+
+	g.Expect(alice.Delete(ctx, configMap("first"))).To(Succeed())
+	g.Expect(alice.Delete(ctx, service("first"))).To(Succeed())
+	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	g.Eventually(used(corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(0))
+	g.Expect(alice.Create(ctx, configMap("second"))).To(Succeed())
+	g.Expect(alice.Create(ctx, service("second"))).To(Succeed())
+}

@@ -20,7 +20,8 @@ import (
 
 // +kubebuilder:rbac:groups=landfall.dev,resources=accountquotas/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups="",resources=pods;persistentvolumeclaims;replicationcontrollers,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=services;configmaps;secrets,verbs=list;watch
+// +kubebuilder:rbac:groups="",resources=services;configmaps,verbs=list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=list
 // +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets;replicasets,verbs=list;watch
 // +kubebuilder:rbac:groups=batch,resources=jobs;cronjobs,verbs=list;watch
 
@@ -146,7 +147,27 @@ func (r *AccountQuotaReconciler) finalizeStatus(ctx context.Context, base, obj *
 	if next := tenancy.NextSettle(obj.Status.Reservations, r.now(), tenancy.ReservationTTL); err == nil && next > 0 {
 		result.RequeueAfter = min(next, 2*time.Second)
 	}
+	if every := recountInterval(obj.Spec.Quota.Hard); err == nil && every > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
+		result.RequeueAfter = every
+	}
 	return result, retErr
+}
+
+// secretRecountInterval is how often a quota that limits Secrets is
+// recounted: Secret deletes bring no event (replenishedKinds), so this is
+// how long a deleted Secret may still count.
+const secretRecountInterval = 30 * time.Second
+
+// recountInterval returns how often a quota with these limits must be
+// recounted without an event: secretRecountInterval when it limits
+// Secrets, else 0 (events suffice).
+func recountInterval(hard corev1.ResourceList) time.Duration {
+	for name := range hard {
+		if name == corev1.ResourceSecrets || name == "count/secrets" {
+			return secretRecountInterval
+		}
+	}
+	return 0
 }
 
 // usageMessage is "pods 3/5, requests.cpu 1/2".

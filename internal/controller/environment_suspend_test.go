@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -22,7 +23,12 @@ func TestEnvironmentReconciler_Suspend(t *testing.T) {
 	grantAdmin(t, platform, deployer, dev)
 	repo := dt.NewRepo(t, map[string]string{"dev/cm.yaml": dt.ConfigMap("settings", dev, "level", "1")})
 	first := repo.Head(t)
-	createEnv(t, environment(platform, "dev", repo.Bare, "dev"))
+	// A long interval: no periodic sync can be on its way (read before
+	// the suspend, fetching after the commit) when the test suspends; the
+	// requested sync is the trigger the suspension must hold back.
+	createEnv(t, environment(platform, "dev", repo.Bare, "dev", func(e *landfallv1alpha1.Environment) {
+		e.Spec.Interval = &metav1.Duration{Duration: time.Hour}
+	}))
 	e := waitApplied(t, platform, "dev", first)
 
 	patch := client.MergeFrom(e.DeepCopy())

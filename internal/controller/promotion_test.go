@@ -163,8 +163,14 @@ func TestPromotionReconciler_RefusesUnreadyOrBlockedSource(t *testing.T) {
 	g.Expect(suite.client.Create(ctx, promotion(platform, "blocked", "web", "dev", "staging", func(p *landfallv1alpha1.Promotion) {
 		p.Spec.Revision = blocked
 	}))).To(Succeed())
-	p := waitPhase(t, platform, "blocked", landfallv1alpha1.PromotionRefused)
-	g.Expect(p.Status.Message).To(ContainSubstring("gate of source environment dev blocked revision " + blocked[:12]))
+	// Refused is retried: a first pass whose cache still held dev at the
+	// earlier revision refuses for that reason, the next for the gate.
+	p := &landfallv1alpha1.Promotion{}
+	g.Eventually(func(g Gomega) {
+		g.Expect(suite.client.Get(ctx, client.ObjectKey{Namespace: platform, Name: "blocked"}, p)).To(Succeed())
+		g.Expect(p.Status.Phase).To(Equal(landfallv1alpha1.PromotionRefused), "message: %s", p.Status.Message)
+		g.Expect(p.Status.Message).To(ContainSubstring("gate of source environment dev blocked revision " + blocked[:12]))
+	}).WithTimeout(60 * time.Second).WithPolling(200 * time.Millisecond).Should(Succeed())
 	g.Expect(meta.FindStatusCondition(p.Status.Conditions, landfallv1alpha1.ReadyCondition).Reason).To(Equal(landfallv1alpha1.PromotionRefusedReason))
 
 	unknown := strings.Repeat("ab", 20)

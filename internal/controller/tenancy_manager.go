@@ -191,8 +191,9 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	}
 	// Creates are reserved at admission, and the reservation brings the
 	// recount; deletes give usage back (replenishment), so each deleted
-	// object the quota can limit brings one too. Pods are watched for
-	// creates as well: a pod's usage is only known once it exists.
+	// object the quota can limit brings one too (Secrets: see
+	// replenishedKinds). Pods are watched for creates as well: a pod's
+	// usage is only known once it exists.
 	qb := ctrl.NewControllerManagedBy(mgr).Named(AccountQuotaControllerName).
 		For(&landfallv1alpha1.AccountQuota{}, builder.WithPredicates(ledgerChangedPredicate())).
 		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
@@ -304,10 +305,14 @@ func deletePredicate() predicate.Predicate {
 
 // replenishedKinds are the kinds besides pods whose deletes give account
 // quota back: those the quota webhook reserves creates of (its
-// quotaResources).
+// quotaResources), except Secrets. A watch of the Secrets of every
+// namespace is what `landfall detect` reports as credential access
+// (secrets-listed-all-namespaces), and it would make the manager hold
+// every credential's metadata; quotas that limit Secrets are recounted
+// periodically instead (secretRecountInterval).
 func replenishedKinds() []client.Object {
 	return []client.Object{
-		&corev1.Service{}, &corev1.ConfigMap{}, &corev1.Secret{}, &corev1.PersistentVolumeClaim{}, &corev1.ReplicationController{},
+		&corev1.Service{}, &corev1.ConfigMap{}, &corev1.PersistentVolumeClaim{}, &corev1.ReplicationController{},
 		&appsv1.Deployment{}, &appsv1.StatefulSet{}, &appsv1.DaemonSet{}, &appsv1.ReplicaSet{},
 		&batchv1.Job{}, &batchv1.CronJob{},
 	}

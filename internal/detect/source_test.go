@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,8 +153,21 @@ func TestFollow_FromEndSkipsWhatIsThere(t *testing.T) {
 	go func() {
 		_ = detect.Follow(t.Context(), file, detect.FollowOptions{Poll: 10 * time.Millisecond, FromEnd: true}, c)
 	}()
-	time.Sleep(50 * time.Millisecond)
-	appendLines(t, file, lines(3, 5)...)
-	g.Eventually(func() []string { got, _ := c.snapshot(); return got }, 5*time.Second).Should(Equal(ids(3, 5)))
+	// Append one line at a time until the follower reports one: a line
+	// appended before it reached the end of the file is skipped with
+	// the others, however long it took to start.
+	next := 3
+	g.Eventually(func() []string {
+		appendLines(t, file, lines(next, next+1)...)
+		next++
+		got, _ := c.snapshot()
+		return got
+	}, 10*time.Second, 50*time.Millisecond).ShouldNot(BeEmpty())
+	appendLines(t, file, lines(next, next+2)...)
+	next += 2
+	got, _ := c.snapshot()
+	first := slices.Index(ids(0, next), got[0])
+	g.Expect(first).To(BeNumerically(">=", 3), "a line that was there before following started: %v", got)
+	g.Eventually(func() []string { got, _ := c.snapshot(); return got }, 5*time.Second).Should(Equal(ids(first, next)))
 	g.Expect(c.positions[0]).To(HaveSuffix(fmt.Sprintf(":%d", 1)), "line numbers count from where following started")
 }

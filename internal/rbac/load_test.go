@@ -23,6 +23,8 @@ func TestLoad_PaginatesAndIncludesDefaults(t *testing.T) {
 		objs = append(objs, rb(ns, fmt.Sprintf("view-%02d", i), "ClusterRole", "view", userSubject(fmt.Sprintf("viewer-%02d", i))))
 	}
 	createAll(t, cs, objs)
+	// The aggregated roles of a new control plane may not be written yet.
+	waitForAggregation(t, cs)
 
 	snap, err := Load(t.Context(), cs, LoadOptions{PageSize: 7, Concurrency: 2})
 	g.Expect(err).NotTo(HaveOccurred())

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -103,6 +104,26 @@ func (e *Env) Dir(t testing.TB, name string) string {
 		t.Fatalf("testenv: creating %s: %v", dir, err)
 	}
 	return dir
+}
+
+// WaitAllowed waits until the API server's authorizer allows user the
+// request: a new RoleBinding reaches the authorizer through its informers
+// a moment after its create returns.
+func (e *Env) WaitAllowed(t testing.TB, user string, attrs authorizationv1.ResourceAttributes) {
+	t.Helper()
+	cs := e.Admin(t)
+	err := wait.PollUntilContextTimeout(t.Context(), 50*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		sar, err := cs.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{
+			Spec: authorizationv1.SubjectAccessReviewSpec{User: user, ResourceAttributes: &attrs},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			return false, err
+		}
+		return sar.Status.Allowed, nil
+	})
+	if err != nil {
+		t.Fatalf("testenv: %s is not allowed to %s %s in %q: %v", user, attrs.Verb, attrs.Resource, attrs.Namespace, err)
+	}
 }
 
 // AdminConfig returns a client configuration with cluster-admin rights.

@@ -43,6 +43,14 @@ func TestAccountQuota_ConcurrentCreatesNeverOvershoot(t *testing.T) {
 	quota.Spec.Quota.Hard = corev1.ResourceList{corev1.ResourcePods: resource.MustParse(strconv.Itoa(limit))}
 	g.Expect(admin.Create(ctx, quota)).To(Succeed())
 	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+	// The webhook finds quotas in the manager's cache: wait until the
+	// reconciler (which shares it) has counted this one, or the first
+	// creates could be admitted before the cache holds it.
+	g.Eventually(func(g Gomega) {
+		q := &landfallv1alpha1.AccountQuota{}
+		g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), q)).To(Succeed())
+		g.Expect(q.Status.Used).To(HaveKey(corev1.ResourcePods))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
 	// RBAC of the new spaces may still be settling.
 	g.Eventually(func() error {
 		return alice.List(ctx, &corev1.PodList{}, client.InNamespace(spaces[2]))

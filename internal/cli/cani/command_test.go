@@ -42,6 +42,8 @@ func seed(t *testing.T) (string, string) {
 		},
 	}, metav1.CreateOptions{})
 	g.Expect(err).NotTo(HaveOccurred())
+	// The tests compare with the API server's own answer.
+	env.WaitAllowed(t, "system:serviceaccount:"+ns+":deployer", authorizationv1.ResourceAttributes{Verb: "list", Resource: "pods", Namespace: ns})
 	return ns, group
 }
 

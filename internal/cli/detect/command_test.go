@@ -33,11 +33,17 @@ type result struct {
 }
 
 func run(ctx context.Context, stdin string, args ...string) result {
-	cmd := Command()
 	var out, errOut syncBuffer
+	return runTo(ctx, &out, &errOut, stdin, args...)
+}
+
+// runTo runs the command writing to out and errOut, which a test may
+// read while it runs.
+func runTo(ctx context.Context, out, errOut *syncBuffer, stdin string, args ...string) result {
+	cmd := Command()
 	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
 	cmd.SetIn(strings.NewReader(stdin))
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.ExecuteContext(ctx)
@@ -128,12 +134,15 @@ func TestDetect_FollowReportsAppendedEventsUntilInterrupted(t *testing.T) {
 	g.Expect(os.WriteFile(file, nil, 0o600)).To(Succeed())
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan result, 1)
-	go func() { done <- run(ctx, "", "--follow", "-o", "json", file) }()
+	var out, errOut syncBuffer
+	go func() { done <- runTo(ctx, &out, &errOut, "", "--follow", "-o", "json", file) }()
 	exec, err := os.ReadFile("../../detect/rules/testdata/pod-exec/fail.jsonl")
 	g.Expect(err).NotTo(HaveOccurred())
-	time.Sleep(100 * time.Millisecond)
+	// Following starts at the beginning of the file, so it sees the
+	// events however late it starts; interrupt it once all four alerts
+	// are out.
 	g.Expect(os.WriteFile(file, exec, 0o600)).To(Succeed())
-	time.Sleep(600 * time.Millisecond)
+	g.Eventually(func() int { return strings.Count(out.String(), `"rule":`) }, 10*time.Second, 50*time.Millisecond).Should(Equal(4))
 	cancel()
 	var res result
 	g.Eventually(done, 5*time.Second).Should(Receive(&res))

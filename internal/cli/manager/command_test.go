@@ -93,7 +93,9 @@ func TestManager_InstallsCRDsAndReconcilesClusters(t *testing.T) {
 	acct := &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: "mgr-test"}}
 	g.Expect(cl.Create(t.Context(), acct)).To(Succeed())
 	space := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: "mgr-test-web"}, Spec: landfallv1alpha1.SpaceSpec{Account: "mgr-test"}}
-	g.Expect(cl.Create(t.Context(), space)).To(Succeed())
+	// The webhook reads the account from the manager's cache, which may
+	// not hold it yet.
+	g.Eventually(func() error { return cl.Create(t.Context(), space) }, 30*time.Second, 200*time.Millisecond).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		got := &landfallv1alpha1.Space{}
 		g.Expect(cl.Get(t.Context(), client.ObjectKeyFromObject(space), got)).To(Succeed())

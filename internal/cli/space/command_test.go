@@ -38,10 +38,15 @@ func TestSpaceCommand_TenantCreatesListsAndDeletes(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	waitReady(t, name)
 
-	out, err = execute(t, "list", "--kubeconfig", alice)
-	g.Expect(err).NotTo(HaveOccurred(), out)
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	g.Expect(lines).To(HaveLen(2), out)
+	// The list shows the spaces the account's role names, which the
+	// account reconciler updates apart from the space's readiness.
+	var lines []string
+	g.Eventually(func(g Gomega) {
+		out, err = execute(t, "list", "--kubeconfig", alice)
+		g.Expect(err).NotTo(HaveOccurred(), out)
+		lines = strings.Split(strings.TrimSpace(out), "\n")
+		g.Expect(lines).To(HaveLen(2), out)
+	}).WithTimeout(30 * time.Second).Should(Succeed())
 	g.Expect(strings.Fields(lines[0])).To(Equal([]string{"NAME", "ACCOUNT", "READY", "STATUS"}))
 	g.Expect(strings.Fields(lines[1])[:3]).To(Equal([]string{name, account, "True"}))
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -369,7 +370,7 @@ subjects:
 	g.Eventually(func() error {
 		_, err := env.User(t, "alice").CoreV1().Pods(ns).List(t.Context(), metav1.ListOptions{Limit: 1})
 		return err
-	}).Should(Succeed())
+	}).WithTimeout(10 * time.Second).Should(Succeed())
 
 	res, err := live.Scan(t.Context(), env.UserConfig(t, "alice"), registry(t), live.Options{Namespace: ns, PageSize: pageSize})
 	g.Expect(err).NotTo(HaveOccurred())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -40,6 +41,10 @@ type AccountQuotaReconciler struct {
 	APIReader client.Reader
 	// RESTMapper finds the kinds of count/<resource>.<group> limits.
 	RESTMapper meta.RESTMapper
+	// RecountInterval is how often a quota that counts Secrets or pods
+	// is recounted without an event (TenancyOptions.QuotaRecountInterval);
+	// 0 recounts on events only.
+	RecountInterval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -134,37 +139,37 @@ func (r *AccountQuotaReconciler) count(ctx context.Context, namespace string, ha
 func (r *AccountQuotaReconciler) finalizeStatus(ctx context.Context, base, obj *landfallv1alpha1.AccountQuota, err error) (ctrl.Result, error) {
 	result, retErr := summarizeTenancy(tenancyStatus{&obj.Status.Conditions, &obj.Status.ObservedGeneration, obj.Generation}, err,
 		landfallv1alpha1.QuotaReconciledReason, usageMessage(obj), 5*time.Second)
-	patch := client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})
-	if perr := r.Status().Patch(ctx, obj, patch); perr != nil {
-		if apierrors.IsNotFound(perr) {
-			return ctrl.Result{}, nil
+	// A recount that found what the status holds writes nothing.
+	if !equality.Semantic.DeepEqual(base.Status, obj.Status) {
+		patch := client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})
+		if perr := r.Status().Patch(ctx, obj, patch); perr != nil {
+			if apierrors.IsNotFound(perr) {
+				return ctrl.Result{}, nil
+			}
+			if apierrors.IsConflict(perr) {
+				return ctrl.Result{RequeueAfter: 100 * time.Millisecond}, nil
+			}
+			return ctrl.Result{}, errors.Join(retErr, fmt.Errorf("patching status: %w", perr))
 		}
-		if apierrors.IsConflict(perr) {
-			return ctrl.Result{RequeueAfter: 100 * time.Millisecond}, nil
-		}
-		return ctrl.Result{}, errors.Join(retErr, fmt.Errorf("patching status: %w", perr))
 	}
 	if next := tenancy.NextSettle(obj.Status.Reservations, r.now(), tenancy.ReservationTTL); err == nil && next > 0 {
 		result.RequeueAfter = min(next, 2*time.Second)
 	}
-	if every := recountInterval(obj.Spec.Quota.Hard); err == nil && every > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
+	if every := recountInterval(obj.Spec.Quota.Hard, r.RecountInterval); err == nil && every > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
 		result.RequeueAfter = every
 	}
 	return result, retErr
 }
 
-// secretRecountInterval is how often a quota that limits Secrets is
-// recounted: Secret deletes bring no event (replenishedKinds), so this is
-// how long a deleted Secret may still count.
-const secretRecountInterval = 30 * time.Second
-
-// recountInterval returns how often a quota with these limits must be
-// recounted without an event: secretRecountInterval when it limits
-// Secrets, else 0 (events suffice).
-func recountInterval(hard corev1.ResourceList) time.Duration {
-	for name := range hard {
-		if name == corev1.ResourceSecrets || name == "count/secrets" {
-			return secretRecountInterval
+// recountInterval returns every when a quota with these limits counts
+// usage that changes without an event: Secret deletes (Secrets are not
+// watched, see replenishedKinds) and pods that finish (Succeeded or
+// Failed pods stop counting, which their metadata does not show). Else
+// 0: events suffice.
+func recountInterval(hard corev1.ResourceList, every time.Duration) time.Duration {
+	for _, gr := range countedResources(hard) {
+		if gr.Group == "" && (gr.Resource == "secrets" || gr.Resource == "pods") {
+			return every
 		}
 	}
 	return 0

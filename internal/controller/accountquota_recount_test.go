@@ -2,19 +2,35 @@ package controller
 
 import (
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-// TestRecountInterval: only quotas that limit Secrets, whose deletes
-// bring no event, are recounted on a timer.
+// TestRecountInterval: only quotas counting usage that changes without an
+// event (Secret deletes, pods that finish) are recounted on a timer.
 func TestRecountInterval(t *testing.T) {
 	g := NewWithT(t)
 	one := resource.MustParse("1")
-	g.Expect(recountInterval(corev1.ResourceList{corev1.ResourcePods: one, "count/configmaps": one})).To(BeZero())
-	g.Expect(recountInterval(corev1.ResourceList{corev1.ResourcePods: one, corev1.ResourceSecrets: one})).To(Equal(secretRecountInterval))
-	g.Expect(recountInterval(corev1.ResourceList{"count/secrets": one})).To(Equal(secretRecountInterval))
-	g.Expect(recountInterval(nil)).To(BeZero())
+	for _, names := range [][]corev1.ResourceName{
+		{corev1.ResourceSecrets}, {"count/secrets"}, {corev1.ResourcePods}, {"count/pods"},
+		{corev1.ResourceRequestsCPU}, {corev1.ResourceLimitsMemory}, {corev1.ResourceServices, corev1.ResourceSecrets},
+	} {
+		hard := corev1.ResourceList{}
+		for _, n := range names {
+			hard[n] = one
+		}
+		g.Expect(recountInterval(hard, time.Minute)).To(Equal(time.Minute), "%v", names)
+	}
+	for _, names := range [][]corev1.ResourceName{
+		nil, {corev1.ResourceServices}, {"count/configmaps"}, {corev1.ResourceRequestsStorage}, {"count/deployments.apps"},
+	} {
+		hard := corev1.ResourceList{}
+		for _, n := range names {
+			hard[n] = one
+		}
+		g.Expect(recountInterval(hard, time.Minute)).To(BeZero(), "%v", names)
+	}
 }

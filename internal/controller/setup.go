@@ -20,6 +20,9 @@ type Options struct {
 	// PostureReport "cluster" with this interval if there is none; 0
 	// creates none (a report made by hand is still reconciled).
 	PostureScanInterval time.Duration
+	// QuotaRecountInterval is how often AccountQuotas that count Secrets
+	// or pods are recounted; see TenancyOptions.
+	QuotaRecountInterval time.Duration
 	// Delivery configures the Environment and Promotion reconcilers;
 	// its MaxConcurrentReconciles defaults to MaxConcurrentReconciles.
 	Delivery DeliveryOptions
@@ -31,6 +34,7 @@ func DefaultOptions() Options {
 		MaxConcurrentReconciles: 4,
 		ClusterRetry:            Backoff{Initial: 5 * time.Second, Max: 5 * time.Minute},
 		PostureScanInterval:     landfallv1alpha1.DefaultPostureInterval,
+		QuotaRecountInterval:    DefaultQuotaRecountInterval,
 	}
 }
 
@@ -49,7 +53,7 @@ func Setup(mgr ctrl.Manager, opts Options) error {
 	}); err != nil {
 		return fmt.Errorf("setting up cluster reconciler: %w", err)
 	}
-	if err := SetupTenancy(mgr, TenancyOptions{MaxConcurrentReconciles: opts.MaxConcurrentReconciles}); err != nil {
+	if err := SetupTenancy(mgr, TenancyOptions{MaxConcurrentReconciles: opts.MaxConcurrentReconciles, QuotaRecountInterval: opts.QuotaRecountInterval}); err != nil {
 		return fmt.Errorf("setting up tenancy reconcilers: %w", err)
 	}
 	posture := &PostureReportReconciler{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -47,7 +48,16 @@ const (
 type TenancyOptions struct {
 	// MaxConcurrentReconciles bounds parallel reconciles per controller.
 	MaxConcurrentReconciles int
+	// QuotaRecountInterval is how often an AccountQuota that counts
+	// Secrets or pods is recounted without an event: Secret deletes are
+	// not watched and a pod that finishes stops counting without a
+	// metadata change, so it is how long such usage may still count. 0
+	// means DefaultQuotaRecountInterval.
+	QuotaRecountInterval time.Duration
 }
+
+// DefaultQuotaRecountInterval is the default TenancyOptions.QuotaRecountInterval.
+const DefaultQuotaRecountInterval = 30 * time.Second
 
 // SetupTenancy registers the Account, Space, TemplateInstance and
 // AccountQuota reconcilers, their field indexes, and a runnable that
@@ -169,7 +179,11 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		return fmt.Errorf("setting up account reconciler: %w", err)
 	}
 
-	quota := &AccountQuotaReconciler{Client: c, APIReader: mgr.GetAPIReader(), RESTMapper: mgr.GetRESTMapper()}
+	recount := opts.QuotaRecountInterval
+	if recount <= 0 {
+		recount = DefaultQuotaRecountInterval
+	}
+	quota := &AccountQuotaReconciler{Client: c, APIReader: mgr.GetAPIReader(), RESTMapper: mgr.GetRESTMapper(), RecountInterval: recount}
 	quotasOfNamespace := func(ctx context.Context, o client.Object) []reconcile.Request {
 		ns := o.GetNamespace()
 		if ns == "" {
@@ -309,7 +323,7 @@ func deletePredicate() predicate.Predicate {
 // namespace is what `landfall detect` reports as credential access
 // (secrets-listed-all-namespaces), and it would make the manager hold
 // every credential's metadata; quotas that limit Secrets are recounted
-// periodically instead (secretRecountInterval).
+// periodically instead (TenancyOptions.QuotaRecountInterval).
 func replenishedKinds() []client.Object {
 	return []client.Object{
 		&corev1.Service{}, &corev1.ConfigMap{}, &corev1.PersistentVolumeClaim{}, &corev1.ReplicationController{},

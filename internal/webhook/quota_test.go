@@ -217,3 +217,53 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 	g.Expect(alice.Create(ctx, configMap("second"))).To(Succeed())
 	g.Expect(alice.Create(ctx, service("second"))).To(Succeed())
 }
+
+// TestAccountQuota_FinishedPodsAndDeletedSecretsFreeTheQuota: the usage
+// the manager sees no event for (it watches no Secrets, and a pod that
+// finishes changes only its status) is recounted on a timer
+// (webhooktest.QuotaRecountInterval), so a finished pod and a deleted
+// Secret give their share back.
+func TestAccountQuota_FinishedPodsAndDeletedSecretsFreeTheQuota(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	ctx := context.Background()
+	admin, alice := adminClient(t), userClient(t, "alice")
+	account := newAccount(t, "team-a")
+	s, err := newSpace(t, alice, account.Name, "fin")
+	g.Expect(err).NotTo(HaveOccurred())
+	waitSpaceReady(t, s.Name)
+
+	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
+	quota.Spec.Account = account.Name
+	quota.Spec.Quota.Hard = corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1"), "count/secrets": resource.MustParse("1")}
+	g.Expect(admin.Create(ctx, quota)).To(Succeed())
+	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+	g.Eventually(func(g Gomega) {
+		q := &landfallv1alpha1.AccountQuota{}
+		g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), q)).To(Succeed())
+		g.Expect(q.Status.Used).To(HaveKey(corev1.ResourcePods))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+
+	secret := func(name string) *corev1.Secret {
+		return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name}, StringData: map[string]string{"k": "v"}}
+	}
+	// RBAC of the new space may still be settling.
+	g.Eventually(func() error { return alice.Create(ctx, restrictedPod(s.Name, "job")) }).WithTimeout(20 * time.Second).Should(Succeed())
+	g.Expect(alice.Create(ctx, secret("first"))).To(Succeed())
+	err = alice.Create(ctx, restrictedPod(s.Name, "second"))
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a second pod past the account quota: %v", err)
+	err = alice.Create(ctx, secret("second"))
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a second Secret past the account quota: %v", err)
+
+	// The pod ends (there is no kubelet here: the status is written as
+	// one would, by a patch: the scheduler writes the pod's status too),
+	// and the Secret goes.
+	pod := &corev1.Pod{}
+	g.Expect(admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "job"}, pod)).To(Succeed())
+	patch := client.MergeFrom(pod.DeepCopy())
+	pod.Status.Phase = corev1.PodSucceeded
+	g.Expect(admin.Status().Patch(ctx, pod, patch)).To(Succeed())
+	g.Expect(alice.Delete(ctx, secret("first"))).To(Succeed())
+	g.Eventually(func() error { return alice.Create(ctx, restrictedPod(s.Name, "second")) }).WithTimeout(30 * time.Second).Should(Succeed())
+	g.Eventually(func() error { return alice.Create(ctx, secret("second")) }).WithTimeout(30 * time.Second).Should(Succeed())
+}

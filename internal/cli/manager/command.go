@@ -35,6 +35,7 @@ type options struct {
 	retryInitial            time.Duration
 	retryMax                time.Duration
 	postureInterval         time.Duration
+	quotaRecount            time.Duration
 	debug                   bool
 	audit                   auditWebhookOptions
 	webhooks                tenancyWebhookOptions
@@ -58,6 +59,7 @@ func (o *options) BindFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.retryInitial, "cluster-retry-initial", def.ClusterRetry.Initial, "first retry delay for an unreachable cluster (doubles up to --cluster-retry-max)")
 	fs.DurationVar(&o.retryMax, "cluster-retry-max", def.ClusterRetry.Max, "longest retry delay for an unreachable cluster")
 	fs.DurationVar(&o.postureInterval, "posture-scan-interval", def.PostureScanInterval, `create the PostureReport "cluster" with this scan interval if there is none ("0" creates none)`)
+	fs.DurationVar(&o.quotaRecount, "account-quota-recount-interval", def.QuotaRecountInterval, "how often AccountQuotas that count Secrets or pods are recounted (Secret deletes and finished pods bring no event; other deletes are recounted at once)")
 	fs.BoolVar(&o.debug, "debug", false, "log debug messages")
 	o.audit.BindFlags(fs)
 	o.webhooks.BindFlags(fs)
@@ -156,6 +158,9 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 	if o.postureInterval < 0 {
 		return cliutil.UsageError(fmt.Errorf("--posture-scan-interval: must be 0 or more, got %s", o.postureInterval))
 	}
+	if o.quotaRecount < time.Second {
+		return cliutil.UsageError(fmt.Errorf("--account-quota-recount-interval: must be at least 1s, got %s", o.quotaRecount))
+	}
 	level := slog.LevelInfo
 	if o.debug {
 		level = slog.LevelDebug
@@ -199,6 +204,7 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 		MaxConcurrentReconciles: o.maxConcurrent,
 		ClusterRetry:            controller.Backoff{Initial: o.retryInitial, Max: o.retryMax},
 		PostureScanInterval:     o.postureInterval,
+		QuotaRecountInterval:    o.quotaRecount,
 		Delivery:                o.delivery.options(),
 	}); err != nil {
 		return err

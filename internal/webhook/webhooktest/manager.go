@@ -61,6 +61,11 @@ type Options struct {
 	CertDir string
 }
 
+// QuotaRecountInterval is the harness manager's recount of AccountQuotas
+// that count Secrets or pods: short, so a test sees a deleted Secret or a
+// finished pod give its quota back within seconds.
+const QuotaRecountInterval = 2 * time.Second
+
 // Manager is a restartable in-process tenancy manager.
 type Manager struct {
 	opts    Options
@@ -212,7 +217,7 @@ func NewControllerManager(cfg *rest.Config, port int, certDir, metricsAddr strin
 	if err != nil {
 		return nil, fmt.Errorf("creating manager: %w", err)
 	}
-	if err := controller.SetupTenancy(mgr, controller.TenancyOptions{MaxConcurrentReconciles: max(1, maxConcurrent)}); err != nil {
+	if err := controller.SetupTenancy(mgr, controller.TenancyOptions{MaxConcurrentReconciles: max(1, maxConcurrent), QuotaRecountInterval: QuotaRecountInterval}); err != nil {
 		return nil, fmt.Errorf("setting up tenancy controllers: %w", err)
 	}
 	webhook.Setup(mgr, webhook.Options{Identities: Identities()})

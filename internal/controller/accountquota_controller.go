@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,9 +42,8 @@ type AccountQuotaReconciler struct {
 	APIReader client.Reader
 	// RESTMapper finds the kinds of count/<resource>.<group> limits.
 	RESTMapper meta.RESTMapper
-	// RecountInterval is how often a quota that counts Secrets or pods
-	// is recounted without an event (TenancyOptions.QuotaRecountInterval);
-	// 0 recounts on events only.
+	// RecountInterval is how often a quota is recounted without an event
+	// (TenancyOptions.QuotaRecountInterval); 0 recounts on events only.
 	RecountInterval time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -72,6 +72,9 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 	if err := r.List(ctx, &spaces, client.MatchingFields{tenancy.SpaceAccountIndex: obj.Spec.Account}); err != nil {
 		return fmt.Errorf("listing spaces of account %s: %w", obj.Spec.Account, err)
 	}
+	// In name order: a sum takes the format of its first term, and a
+	// recount that finds the same usage must write the same status.
+	slices.SortFunc(spaces.Items, func(a, b landfallv1alpha1.Space) int { return strings.Compare(a.Name, b.Name) })
 	hard := obj.Spec.Quota.Hard
 	used := corev1.ResourceList{}
 	counted := map[string]bool{}
@@ -155,24 +158,10 @@ func (r *AccountQuotaReconciler) finalizeStatus(ctx context.Context, base, obj *
 	if next := tenancy.NextSettle(obj.Status.Reservations, r.now(), tenancy.ReservationTTL); err == nil && next > 0 {
 		result.RequeueAfter = min(next, 2*time.Second)
 	}
-	if every := recountInterval(obj.Spec.Quota.Hard, r.RecountInterval); err == nil && every > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
+	if every := r.RecountInterval; err == nil && every > 0 && len(obj.Spec.Quota.Hard) > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
 		result.RequeueAfter = every
 	}
 	return result, retErr
-}
-
-// recountInterval returns every when a quota with these limits counts
-// usage that changes without an event: Secret deletes (Secrets are not
-// watched, see replenishedKinds) and pods that finish (Succeeded or
-// Failed pods stop counting, which their metadata does not show). Else
-// 0: events suffice.
-func recountInterval(hard corev1.ResourceList, every time.Duration) time.Duration {
-	for _, gr := range countedResources(hard) {
-		if gr.Group == "" && (gr.Resource == "secrets" || gr.Resource == "pods") {
-			return every
-		}
-	}
-	return 0
 }
 
 // usageMessage is "pods 3/5, requests.cpu 1/2".

@@ -68,6 +68,7 @@ func runSuite(m *testing.M) int {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Logger:                 log,
+		Cache:                  CacheOptions(),
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: creating manager: %v\n", err)

@@ -48,11 +48,13 @@ const (
 type TenancyOptions struct {
 	// MaxConcurrentReconciles bounds parallel reconciles per controller.
 	MaxConcurrentReconciles int
-	// QuotaRecountInterval is how often an AccountQuota that counts
-	// Secrets or pods is recounted without an event: Secret deletes are
-	// not watched and a pod that finishes stops counting without a
-	// metadata change, so it is how long such usage may still count. 0
-	// means DefaultQuotaRecountInterval.
+	// QuotaRecountInterval is how often an AccountQuota is recounted in
+	// full without an event. Creates (reserved at admission) and deletes
+	// of the kinds in replenishedKinds are recounted at once; what
+	// changes usage without such an event waits for this: a deleted
+	// Secret, a pod that finishes, a resized PersistentVolumeClaim, a
+	// Service that changes type, objects of a count/<resource> kind the
+	// manager does not watch. 0 means DefaultQuotaRecountInterval.
 	QuotaRecountInterval time.Duration
 }
 
@@ -184,17 +186,9 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		recount = DefaultQuotaRecountInterval
 	}
 	quota := &AccountQuotaReconciler{Client: c, APIReader: mgr.GetAPIReader(), RESTMapper: mgr.GetRESTMapper(), RecountInterval: recount}
-	quotasOfNamespace := func(ctx context.Context, o client.Object) []reconcile.Request {
-		ns := o.GetNamespace()
-		if ns == "" {
-			ns = o.GetName()
-		}
-		var s landfallv1alpha1.Space
-		if err := c.Get(ctx, types.NamespacedName{Name: ns}, &s); err != nil {
-			return nil
-		}
+	quotasOfAccount := func(ctx context.Context, account string) []reconcile.Request {
 		var list landfallv1alpha1.AccountQuotaList
-		if err := c.List(ctx, &list, client.MatchingFields{tenancy.QuotaAccountIndex: s.Spec.Account}); err != nil {
+		if err := c.List(ctx, &list, client.MatchingFields{tenancy.QuotaAccountIndex: account}); err != nil {
 			return nil
 		}
 		out := make([]reconcile.Request, 0, len(list.Items))
@@ -203,6 +197,26 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		}
 		return out
 	}
+	// A Space's create, and its delete once its namespace is gone, from
+	// the event's object: a deleted Space is no longer in the cache.
+	quotasOfSpace := func(ctx context.Context, o client.Object) []reconcile.Request {
+		s, ok := o.(*landfallv1alpha1.Space)
+		if !ok {
+			return nil
+		}
+		return quotasOfAccount(ctx, s.Spec.Account)
+	}
+	// An object in a space. Nothing while the space is being deleted:
+	// the namespace controller then deletes everything in it, one event
+	// (and one full recount) each, and the Space's delete brings the one
+	// recount that matters.
+	quotasOfObject := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var s landfallv1alpha1.Space
+		if err := c.Get(ctx, types.NamespacedName{Name: o.GetNamespace()}, &s); err != nil || !s.DeletionTimestamp.IsZero() {
+			return nil
+		}
+		return quotasOfAccount(ctx, s.Spec.Account)
+	}
 	// Creates are reserved at admission, and the reservation brings the
 	// recount; deletes give usage back (replenishment), so each deleted
 	// object the quota can limit brings one too (Secrets: see
@@ -210,10 +224,10 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	// usage is only known once it exists.
 	qb := ctrl.NewControllerManagedBy(mgr).Named(AccountQuotaControllerName).
 		For(&landfallv1alpha1.AccountQuota{}, builder.WithPredicates(ledgerChangedPredicate())).
-		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate())).
-		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(createDeletePredicate()))
+		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(createDeletePredicate())).
+		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfSpace), builder.WithPredicates(createDeletePredicate()))
 	for _, kind := range replenishedKinds() {
-		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfNamespace), builder.WithPredicates(deletePredicate()))
+		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(deletePredicate()))
 	}
 	if err := qb.WithOptions(copts).Complete(quota); err != nil {
 		return fmt.Errorf("setting up account quota reconciler: %w", err)
@@ -322,8 +336,8 @@ func deletePredicate() predicate.Predicate {
 // quotaResources), except Secrets. A watch of the Secrets of every
 // namespace is what `landfall detect` reports as credential access
 // (secrets-listed-all-namespaces), and it would make the manager hold
-// every credential's metadata; quotas that limit Secrets are recounted
-// periodically instead (TenancyOptions.QuotaRecountInterval).
+// every credential's metadata; Secret deletes wait for the periodic
+// recount instead (TenancyOptions.QuotaRecountInterval).
 func replenishedKinds() []client.Object {
 	return []client.Object{
 		&corev1.Service{}, &corev1.ConfigMap{}, &corev1.PersistentVolumeClaim{}, &corev1.ReplicationController{},

@@ -461,20 +461,21 @@ func TestAnInterruptedApplyConvergesAndLosesNothing(t *testing.T) {
 	set := objs(t, docs...)
 	opts := delivery.ApplyOptions{DefaultNamespace: ns, Prune: true}
 
-	// The "manager" dies once five writes are done (counted when their
-	// responses are in, so the first, cm-00, has certainly been written).
+	// The "manager" dies once five writes are done, cm-00's among them
+	// (counted when their responses are in; dry runs write nothing).
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var mu sync.Mutex
-	writes := 0
+	writes, first := 0, false
 	cfg := rest.CopyConfig(env.AdminConfig(t))
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			resp, err := rt.RoundTrip(r)
-			if r.Method == http.MethodPatch {
+			if r.Method == http.MethodPatch && r.URL.Query().Get("dryRun") == "" && err == nil && resp.StatusCode < 300 {
 				mu.Lock()
 				writes++
-				if writes == 5 {
+				first = first || strings.HasSuffix(r.URL.Path, "/cm-00")
+				if writes >= 5 && first {
 					cancel()
 				}
 				mu.Unlock()

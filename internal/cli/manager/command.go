@@ -59,7 +59,7 @@ func (o *options) BindFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.retryInitial, "cluster-retry-initial", def.ClusterRetry.Initial, "first retry delay for an unreachable cluster (doubles up to --cluster-retry-max)")
 	fs.DurationVar(&o.retryMax, "cluster-retry-max", def.ClusterRetry.Max, "longest retry delay for an unreachable cluster")
 	fs.DurationVar(&o.postureInterval, "posture-scan-interval", def.PostureScanInterval, `create the PostureReport "cluster" with this scan interval if there is none ("0" creates none)`)
-	fs.DurationVar(&o.quotaRecount, "account-quota-recount-interval", def.QuotaRecountInterval, "how often AccountQuotas that count Secrets or pods are recounted (Secret deletes and finished pods bring no event; other deletes are recounted at once)")
+	fs.DurationVar(&o.quotaRecount, "account-quota-recount-interval", def.QuotaRecountInterval, "how often AccountQuotas are recounted in full; creates and deletes are recounted at once, this picks up deleted Secrets, finished pods and other usage changes that bring no event")
 	fs.BoolVar(&o.debug, "debug", false, "log debug messages")
 	o.audit.BindFlags(fs)
 	o.webhooks.BindFlags(fs)
@@ -184,6 +184,7 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "landfall-manager.landfall.dev",
 		LeaderElectionNamespace: o.leaderElectionNamespace,
+		Cache:                   controller.CacheOptions(),
 	}
 	if o.skipNameValidation {
 		mopts.Controller.SkipNameValidation = ptr.To(true)

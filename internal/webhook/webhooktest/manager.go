@@ -210,6 +210,7 @@ func NewControllerManager(cfg *rest.Config, port int, certDir, metricsAddr strin
 		Scheme:                 Scheme(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: "0",
+		Cache:                  controller.CacheOptions(),
 		WebhookServer:          ctrlwebhook.NewServer(ctrlwebhook.Options{Host: "127.0.0.1", Port: port, CertDir: certDir}),
 		// A restarted manager registers the same controller names again.
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},

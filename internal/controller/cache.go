@@ -1,0 +1,25 @@
+package controller
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+)
+
+// CacheOptions are the cache options the reconcilers expect of their
+// manager: namespaced objects cached as metadata only (the cluster-wide
+// caches of pods, ConfigMaps, workloads and Services that the account
+// quota and posture reconcilers watch) are kept without their
+// managedFields, most of their size, which no reconciler reads. A
+// Namespace's are kept: the space reconciler reads them (appliedMetadata).
+func CacheOptions() cache.Options {
+	return cache.Options{DefaultTransform: stripManagedFields}
+}
+
+// stripManagedFields drops the managedFields of namespaced metadata-only
+// objects and passes anything else unchanged.
+func stripManagedFields(obj any) (any, error) {
+	if m, ok := obj.(*metav1.PartialObjectMetadata); ok && m.Namespace != "" {
+		m.ManagedFields = nil
+	}
+	return obj, nil
+}

@@ -192,6 +192,22 @@ $kubectl --kubeconfig "$alice" -n team-a-web delete networkpolicy default-deny-i
 $landfall account create team-b --group team-b --prefix team-b- >/dev/null
 echo "alice tries to create a space for team B's account:"
 $landfall space create team-b-x --account team-b --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
+echo "Team A's AccountQuota holds across all its spaces; with room for 3 ConfigMaps (the CA bundle is one):"
+$kubectl patch accountquotas.landfall.dev/team-a --type merge -p '{"spec":{"quota":{"hard":{"count/configmaps":"3"}}}}' >/dev/null
+cms_used() { $kubectl get accountquotas.landfall.dev/team-a -o jsonpath="{.status.used['count/configmaps']}"; }
+for _ in $(seq 100); do [ "$(cms_used)" = 1 ] && break; sleep 0.2; done
+for cm in settings features flags; do
+  $kubectl --kubeconfig "$alice" -n team-a-web create configmap "$cm" 2>&1 | sed 's/^/  /' || true
+done
+echo "alice deletes one, and its share comes back at once:"
+$kubectl --kubeconfig "$alice" -n team-a-web delete configmap features | sed 's/^/  /'
+for _ in $(seq 50); do
+  $kubectl --kubeconfig "$alice" -n team-a-web create configmap flags >/dev/null 2>&1 && break
+  sleep 0.2
+done
+$kubectl --kubeconfig "$alice" -n team-a-web get configmap flags --no-headers | sed 's/^/  /'
+for _ in $(seq 50); do [ "$(cms_used)" = 3 ] && break; sleep 0.2; done
+$kubectl get accountquotas.landfall.dev/team-a -o jsonpath='  used: {.status.conditions[?(@.type=="Ready")].message}{"\n"}'
 
 step "Posture in the cluster: the manager's PostureReport, findings per namespace, and what a tenant sees"
 for _ in $(seq 100); do

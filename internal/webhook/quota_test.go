@@ -147,25 +147,15 @@ func TestAccountQuota_RootCAConfigMapIsNotHeldBack(t *testing.T) {
 // status.used kept the deleted object and every create stayed denied.
 func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 	g := NewWithT(t)
-	startManager(t)
 	ctx := context.Background()
 	admin, alice := adminClient(t), userClient(t, "alice")
-	account := newAccount(t, "team-a")
-	s, err := newSpace(t, alice, account.Name, "rep")
-	g.Expect(err).NotTo(HaveOccurred())
-	waitSpaceReady(t, s.Name)
+	// Room for one tenant ConfigMap next to the root CA bundle, and one
+	// Service.
+	s, quota := quotaSpace(t, "rep", corev1.ResourceList{"count/configmaps": resource.MustParse("2"), corev1.ResourceServices: resource.MustParse("1")})
+	used := func(name corev1.ResourceName) func() int64 { return usedOf(ctx, admin, quota, name) }
 	g.Eventually(func() error {
 		return admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "kube-root-ca.crt"}, &corev1.ConfigMap{})
 	}).WithTimeout(30*time.Second).Should(Succeed(), "the root CA ConfigMap never appeared in %s", s.Name)
-
-	// Room for one tenant ConfigMap next to the root CA bundle, and one
-	// Service.
-	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
-	quota.Spec.Account = account.Name
-	quota.Spec.Quota.Hard = corev1.ResourceList{"count/configmaps": resource.MustParse("2"), corev1.ResourceServices: resource.MustParse("1")}
-	g.Expect(admin.Create(ctx, quota)).To(Succeed())
-	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
-	used := func(name corev1.ResourceName) func() int64 { return usedOf(ctx, admin, quota, name) }
 	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
 
 	configMap := func(name string) *corev1.ConfigMap {
@@ -182,7 +172,7 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 	g.Expect(alice.Create(ctx, service("first"))).To(Succeed())
 	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(2))
 	g.Eventually(used(corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
-	err = alice.Create(ctx, configMap("second"))
+	err := alice.Create(ctx, configMap("second"))
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a ConfigMap past the account quota: %v", err)
 	err = alice.Create(ctx, service("second"))
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a Service past the account quota: %v", err)
@@ -202,20 +192,9 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 // Secret give their share back.
 func TestAccountQuota_FinishedPodsAndDeletedSecretsFreeTheQuota(t *testing.T) {
 	g := NewWithT(t)
-	startManager(t)
 	ctx := context.Background()
 	admin, alice := adminClient(t), userClient(t, "alice")
-	account := newAccount(t, "team-a")
-	s, err := newSpace(t, alice, account.Name, "fin")
-	g.Expect(err).NotTo(HaveOccurred())
-	waitSpaceReady(t, s.Name)
-
-	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
-	quota.Spec.Account = account.Name
-	quota.Spec.Quota.Hard = corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1"), "count/secrets": resource.MustParse("1")}
-	g.Expect(admin.Create(ctx, quota)).To(Succeed())
-	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
-	g.Eventually(usedOf(ctx, admin, quota, corev1.ResourcePods)).WithTimeout(30 * time.Second).Should(BeNumerically(">=", 0))
+	s, _ := quotaSpace(t, "fin", corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1"), "count/secrets": resource.MustParse("1")})
 
 	secret := func(name string) *corev1.Secret {
 		return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name}, StringData: map[string]string{"k": "v"}}
@@ -223,7 +202,7 @@ func TestAccountQuota_FinishedPodsAndDeletedSecretsFreeTheQuota(t *testing.T) {
 	// RBAC of the new space may still be settling.
 	g.Eventually(func() error { return alice.Create(ctx, restrictedPod(s.Name, "job")) }).WithTimeout(20 * time.Second).Should(Succeed())
 	g.Expect(alice.Create(ctx, secret("first"))).To(Succeed())
-	err = alice.Create(ctx, restrictedPod(s.Name, "second"))
+	err := alice.Create(ctx, restrictedPod(s.Name, "second"))
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a second pod past the account quota: %v", err)
 	err = alice.Create(ctx, secret("second"))
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a second Secret past the account quota: %v", err)
@@ -256,4 +235,28 @@ func usedOf(ctx context.Context, c client.Client, quota *landfallv1alpha1.Accoun
 		}
 		return u.Value()
 	}
+}
+
+// quotaSpace starts the manager and returns a Ready space of a new
+// team-a account and the account's AccountQuota with hard, once the
+// reconciler has counted it (usedOf).
+func quotaSpace(t *testing.T, prefix string, hard corev1.ResourceList) (*landfallv1alpha1.Space, *landfallv1alpha1.AccountQuota) {
+	t.Helper()
+	g := NewWithT(t)
+	startManager(t)
+	ctx := context.Background()
+	admin := adminClient(t)
+	account := newAccount(t, "team-a")
+	s, err := newSpace(t, userClient(t, "alice"), account.Name, prefix)
+	g.Expect(err).NotTo(HaveOccurred())
+	waitSpaceReady(t, s.Name)
+	quota := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: account.Name}}
+	quota.Spec.Account = account.Name
+	quota.Spec.Quota.Hard = hard
+	g.Expect(admin.Create(ctx, quota)).To(Succeed())
+	t.Cleanup(func() { _ = admin.Delete(ctx, quota) })
+	for name := range hard {
+		g.Eventually(usedOf(ctx, admin, quota, name)).WithTimeout(30*time.Second).Should(BeNumerically(">=", 0), "%s never counted", name)
+	}
+	return s, quota
 }

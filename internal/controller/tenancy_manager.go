@@ -332,8 +332,8 @@ func deletePredicate() predicate.Predicate {
 }
 
 // replenishedKinds are the kinds besides pods whose deletes give account
-// quota back: those the quota webhook reserves creates of (its
-// quotaResources), except Secrets. A watch of the Secrets of every
+// quota back: tenancy.QuotaResources (TestReplenishedKinds keeps them
+// equal), except Secrets. A watch of the Secrets of every
 // namespace is what `landfall detect` reports as credential access
 // (secrets-listed-all-namespaces), and it would make the manager hold
 // every credential's metadata; Secret deletes wait for the periodic

@@ -20,6 +20,20 @@ import (
 // admission webhook timeout (30s) plus the time to persist the object.
 const ReservationTTL = time.Minute
 
+// QuotaResources are the resources whose creates the account quota
+// webhook reserves, and whose usage an AccountQuota counts. The list is
+// fixed rather than */* so the fail-closed webhook never sits in front of
+// events, leases or tokens (Kiosk's */* quota webhook was a single point
+// of failure). The webhook's rules and the reconciler's watches are made
+// from it.
+var QuotaResources = []schema.GroupResource{
+	{Resource: "pods"}, {Resource: "services"}, {Resource: "configmaps"}, {Resource: "secrets"},
+	{Resource: "persistentvolumeclaims"}, {Resource: "replicationcontrollers"},
+	{Group: "apps", Resource: "deployments"}, {Group: "apps", Resource: "statefulsets"},
+	{Group: "apps", Resource: "daemonsets"}, {Group: "apps", Resource: "replicasets"},
+	{Group: "batch", Resource: "jobs"}, {Group: "batch", Resource: "cronjobs"},
+}
+
 // CountResourceName returns the object-count quota name of a resource:
 // count/pods, count/deployments.apps.
 func CountResourceName(gr schema.GroupResource) corev1.ResourceName {

@@ -43,14 +43,22 @@ func ServiceClientConfig(namespace, name string, port int32, caBundle []byte) Cl
 	}
 }
 
-// quotaResources are the resources whose creates the quota webhook
-// reserves. The list is fixed rather than */* so the fail-closed webhook
-// never sits in front of events, leases or tokens (Kiosk's */* quota
-// webhook was a single point of failure).
-var quotaResources = []admissionregistrationv1.RuleWithOperations{
-	rule([]string{""}, []string{"pods", "services", "configmaps", "secrets", "persistentvolumeclaims", "replicationcontrollers"}, admissionregistrationv1.Create),
-	rule([]string{"apps"}, []string{"deployments", "statefulsets", "daemonsets", "replicasets"}, admissionregistrationv1.Create),
-	rule([]string{"batch"}, []string{"jobs", "cronjobs"}, admissionregistrationv1.Create),
+// quotaRules are the rules of the quota webhook: creates of
+// tenancy.QuotaResources, one rule per API group.
+func quotaRules() []admissionregistrationv1.RuleWithOperations {
+	var groups []string
+	byGroup := map[string][]string{}
+	for _, gr := range tenancy.QuotaResources {
+		if _, ok := byGroup[gr.Group]; !ok {
+			groups = append(groups, gr.Group)
+		}
+		byGroup[gr.Group] = append(byGroup[gr.Group], gr.Resource)
+	}
+	rules := make([]admissionregistrationv1.RuleWithOperations, 0, len(groups))
+	for _, g := range groups {
+		rules = append(rules, rule([]string{g}, byGroup[g], admissionregistrationv1.Create))
+	}
+	return rules
 }
 
 // Configurations returns the validating and mutating webhook
@@ -119,7 +127,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 			},
 			{
 				Name: "account-quota.landfall.dev", ClientConfig: cc(QuotaValidatePath),
-				Rules:             quotaResources,
+				Rules:             quotaRules(),
 				NamespaceSelector: tenantSpaces,
 				MatchConditions:   []admissionregistrationv1.MatchCondition{notRootCAConfigMap},
 				// The ledger write is skipped on dry runs.

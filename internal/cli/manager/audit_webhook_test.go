@@ -216,6 +216,7 @@ func TestManager_AuditWebhookEndToEnd(t *testing.T) {
 	var logs syncBuffer
 	mctx, mcancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
+	gitCache := t.TempDir()
 	go func() {
 		// Another test runs the command with the same controllers.
 		cmd := command(&options{skipNameValidation: true})
@@ -223,7 +224,7 @@ func TestManager_AuditWebhookEndToEnd(t *testing.T) {
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(&logs)
 		cmd.SetArgs([]string{"--kubeconfig", kubeconfig, "--metrics-bind-address", "0", "--health-probe-bind-address", "0",
-			"--audit-webhook-bind-address", addr, "--audit-webhook-cert-dir", certDir,
+			"--audit-webhook-bind-address", addr, "--audit-webhook-cert-dir", certDir, "--delivery-cache-dir", gitCache,
 			// Installing the tenancy webhooks would itself (rightly) raise
 			// webhook-changed alerts; this test is about the receiver.
 			"--webhook-bind-address", "0"})

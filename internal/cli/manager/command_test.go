@@ -51,9 +51,10 @@ func TestManager_InstallsCRDsAndReconcilesClusters(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	webhookAddr := freeAddr(g)
+	webhookCerts, gitCache := t.TempDir(), t.TempDir()
 	go func() {
 		_, err := execute(ctx, io.Discard, "--kubeconfig", kubeconfig, "--metrics-bind-address", "0", "--health-probe-bind-address", "0",
-			"--webhook-bind-address", webhookAddr, "--webhook-cert-dir", t.TempDir())
+			"--webhook-bind-address", webhookAddr, "--webhook-cert-dir", webhookCerts, "--delivery-cache-dir", gitCache)
 		done <- err
 	}()
 

@@ -42,7 +42,8 @@ func TestManager_PostureReport(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	metricsAddr := freeAddr(g)
+	metricsAddr, webhookAddr := freeAddr(g), freeAddr(g)
+	webhookCerts, gitCache := t.TempDir(), t.TempDir()
 	go func() {
 		// Controller names are process-global: another test may have run
 		// the command already.
@@ -51,6 +52,7 @@ func TestManager_PostureReport(t *testing.T) {
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		cmd.SetArgs([]string{"--kubeconfig", kubeconfig, "--metrics-bind-address", metricsAddr, "--health-probe-bind-address", "0",
+			"--webhook-bind-address", webhookAddr, "--webhook-cert-dir", webhookCerts, "--delivery-cache-dir", gitCache,
 			"--posture-scan-interval", "7m"})
 		done <- cmd.ExecuteContext(ctx)
 	}()

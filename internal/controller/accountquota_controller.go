@@ -171,7 +171,7 @@ func usageMessage(obj *landfallv1alpha1.AccountQuota) string {
 		u := obj.Status.Used[name]
 		parts = append(parts, fmt.Sprintf("%s %s/%s", name, u.String(), hard.String()))
 	}
-	slicesSort(parts)
+	slices.Sort(parts)
 	if n := len(obj.Status.Reservations); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d reservation(s) pending", n))
 	}

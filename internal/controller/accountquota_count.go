@@ -77,5 +77,3 @@ func (r *AccountQuotaReconciler) listFull(ctx context.Context, namespace string,
 func resourceZero() *resource.Quantity { return resource.NewQuantity(0, resource.DecimalSI) }
 
 func resourceOne() *resource.Quantity { return resource.NewQuantity(1, resource.DecimalSI) }
-
-func slicesSort(s []string) { slices.Sort(s) }

@@ -112,10 +112,10 @@ func TestPromotionReconciler_PromotesDevToStagingToProd(t *testing.T) {
 // repository (paths root+"dev" and root+"staging", web 1.1 in dev and 1.0
 // in staging) in a new platform namespace, and waits until dev applied
 // the first commit, which it returns.
-func devAndStaging(t *testing.T, root string) (platform, dev, staging string, repo *dt.Repo, head string) {
+func devAndStaging(t *testing.T, root string) (platform, dev string, repo *dt.Repo, head string) {
 	t.Helper()
 	platform = newNamespace(t, "delivery", nil)
-	dev, staging = newNamespace(t, "dev", nil), newNamespace(t, "staging", nil)
+	dev, staging := newNamespace(t, "dev", nil), newNamespace(t, "staging", nil)
 	grantAdmin(t, platform, deployer, dev, staging)
 	repo = dt.NewRepo(t, map[string]string{
 		root + "dev/web/app.yaml":     dt.Deployment("web", dev, "registry.example/web:1.1"),
@@ -125,7 +125,7 @@ func devAndStaging(t *testing.T, root string) (platform, dev, staging string, re
 	createEnv(t, environment(platform, "dev", repo.Bare, root+"dev"))
 	createEnv(t, environment(platform, "staging", repo.Bare, root+"staging"))
 	waitApplied(t, platform, "dev", head)
-	return platform, dev, staging, repo, head
+	return platform, dev, repo, head
 }
 
 // TestPromotionReconciler_PromotesARevisionTheSourceAppliedEarlier: the
@@ -136,7 +136,7 @@ func TestPromotionReconciler_PromotesARevisionTheSourceAppliedEarlier(t *testing
 	requireSuite(t)
 	g := NewWithT(t)
 	ctx := context.Background()
-	platform, dev, _, repo, verified := devAndStaging(t, "envs/")
+	platform, dev, repo, verified := devAndStaging(t, "envs/")
 	later := repo.Commit(t, "web 1.2 in dev", map[string]string{"envs/dev/web/app.yaml": dt.Deployment("web", dev, "registry.example/web:1.2")})
 	waitApplied(t, platform, "dev", later)
 
@@ -155,7 +155,7 @@ func TestPromotionReconciler_RefusesUnreadyOrBlockedSource(t *testing.T) {
 	requireSuite(t)
 	g := NewWithT(t)
 	ctx := context.Background()
-	platform, dev, _, repo, good := devAndStaging(t, "")
+	platform, dev, repo, good := devAndStaging(t, "")
 	blocked := repo.Commit(t, "privileged agent", map[string]string{"dev/web/agent.yaml": dt.PrivilegedDaemonSet("agent", dev)})
 	waitReason(t, platform, "dev", blocked, landfallv1alpha1.GateBlockedReason)
 	commits := len(repo.Log(t))

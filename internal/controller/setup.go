@@ -20,8 +20,8 @@ type Options struct {
 	// PostureReport "cluster" with this interval if there is none; 0
 	// creates none (a report made by hand is still reconciled).
 	PostureScanInterval time.Duration
-	// QuotaRecountInterval is how often AccountQuotas that count Secrets
-	// or pods are recounted; see TenancyOptions.
+	// QuotaRecountInterval is how often every AccountQuota is recounted
+	// in full; see TenancyOptions.
 	QuotaRecountInterval time.Duration
 	// Delivery configures the Environment and Promotion reconcilers;
 	// its MaxConcurrentReconciles defaults to MaxConcurrentReconciles.

@@ -140,9 +140,13 @@ func (f *Fetcher) promoteOnce(ctx context.Context, r *remote, src Source, req Pr
 	}
 	// A promotion pushed before (by a manager that stopped before it
 	// recorded the commit) is not redone: the target may have moved on
-	// since, and redoing it would roll that back.
-	if found := f.findMarked(ctx, dir, repo, r, src, head, req.Marker); found != "" {
-		return &PromoteResult{Found: found}, nil
+	// since, and redoing it would roll that back. Only the first attempt
+	// searches: a retry follows a push of ours that was rejected, so it
+	// has nothing new to find.
+	if attempt == 0 {
+		if found := f.findMarked(ctx, dir, repo, r, src, head, req.Marker); found != "" {
+			return &PromoteResult{Found: found}, nil
+		}
 	}
 	if err := f.checkout(repo, head); err != nil {
 		return nil, err

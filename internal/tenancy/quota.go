@@ -24,8 +24,8 @@ const ReservationTTL = time.Minute
 // webhook reserves, and whose usage an AccountQuota counts. The list is
 // fixed rather than */* so the fail-closed webhook never sits in front of
 // events, leases or tokens (Kiosk's */* quota webhook was a single point
-// of failure). The webhook's rules and the reconciler's watches are made
-// from it.
+// of failure). The webhook's rules are made from it; the reconciler's
+// delete watches are held to it by a test.
 var QuotaResources = []schema.GroupResource{
 	{Resource: "pods"}, {Resource: "services"}, {Resource: "configmaps"}, {Resource: "secrets"},
 	{Resource: "persistentvolumeclaims"}, {Resource: "replicationcontrollers"},

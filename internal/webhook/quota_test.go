@@ -152,11 +152,10 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 	// Room for one tenant ConfigMap next to the root CA bundle, and one
 	// Service.
 	s, quota := quotaSpace(t, "rep", corev1.ResourceList{"count/configmaps": resource.MustParse("2"), corev1.ResourceServices: resource.MustParse("1")})
-	used := func(name corev1.ResourceName) func() int64 { return usedOf(ctx, admin, quota, name) }
 	g.Eventually(func() error {
 		return admin.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "kube-root-ca.crt"}, &corev1.ConfigMap{})
 	}).WithTimeout(30*time.Second).Should(Succeed(), "the root CA ConfigMap never appeared in %s", s.Name)
-	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	g.Eventually(usedOf(ctx, admin, quota, "count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
 
 	configMap := func(name string) *corev1.ConfigMap {
 		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name}}
@@ -170,8 +169,8 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 	// RBAC of the new space may still be settling.
 	g.Eventually(func() error { return alice.Create(ctx, configMap("first")) }).WithTimeout(20 * time.Second).Should(Succeed())
 	g.Expect(alice.Create(ctx, service("first"))).To(Succeed())
-	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(2))
-	g.Eventually(used(corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	g.Eventually(usedOf(ctx, admin, quota, "count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(2))
+	g.Eventually(usedOf(ctx, admin, quota, corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
 	err := alice.Create(ctx, configMap("second"))
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a ConfigMap past the account quota: %v", err)
 	err = alice.Create(ctx, service("second"))
@@ -179,8 +178,8 @@ func TestAccountQuota_DeletesFreeTheQuota(t *testing.T) {
 
 	g.Expect(alice.Delete(ctx, configMap("first"))).To(Succeed())
 	g.Expect(alice.Delete(ctx, service("first"))).To(Succeed())
-	g.Eventually(used("count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
-	g.Eventually(used(corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(0))
+	g.Eventually(usedOf(ctx, admin, quota, "count/configmaps")).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	g.Eventually(usedOf(ctx, admin, quota, corev1.ResourceServices)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(0))
 	g.Expect(alice.Create(ctx, configMap("second"))).To(Succeed())
 	g.Expect(alice.Create(ctx, service("second"))).To(Succeed())
 }

@@ -61,18 +61,17 @@ type Options struct {
 	CertDir string
 }
 
-// QuotaRecountInterval is the harness manager's recount of AccountQuotas
-// that count Secrets or pods: short, so a test sees a deleted Secret or a
-// finished pod give its quota back within seconds.
+// QuotaRecountInterval is the harness manager's full recount of
+// AccountQuotas: short, so a test sees a deleted Secret or a finished pod
+// give its quota back within seconds.
 const QuotaRecountInterval = 2 * time.Second
 
 // Manager is a restartable in-process tenancy manager.
 type Manager struct {
-	opts    Options
-	cfg     *rest.Config
-	port    int
-	certDir string
-	ca      []byte
+	opts Options
+	cfg  *rest.Config
+	port int
+	ca   []byte
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -128,8 +127,7 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 	if m.port, err = localcluster.FreePort(); err != nil {
 		return nil, err
 	}
-	m.certDir = opts.CertDir
-	if m.ca, err = webhook.GenerateCertificate(m.certDir, "127.0.0.1"); err != nil {
+	if m.ca, err = webhook.GenerateCertificate(opts.CertDir, "127.0.0.1"); err != nil {
 		return nil, fmt.Errorf("generating webhook certificate: %w", err)
 	}
 	if err := webhook.Install(ctx, admin, webhook.URLClientConfig(m.URL(), m.ca)); err != nil {
@@ -177,7 +175,7 @@ func (m *Manager) Start() error {
 	if m.cancel != nil {
 		return errors.New("manager already running")
 	}
-	mgr, err := NewControllerManager(m.cfg, m.port, m.certDir, m.opts.MetricsAddr, m.opts.MaxConcurrentReconciles)
+	mgr, err := NewControllerManager(m.cfg, m.port, m.opts.CertDir, m.opts.MetricsAddr, m.opts.MaxConcurrentReconciles)
 	if err != nil {
 		return err
 	}
@@ -229,7 +227,7 @@ func NewControllerManager(cfg *rest.Config, port int, certDir, metricsAddr strin
 func (m *Manager) Port() int { return m.port }
 
 // CertDir holds the webhook server's certificate and key.
-func (m *Manager) CertDir() string { return m.certDir }
+func (m *Manager) CertDir() string { return m.opts.CertDir }
 
 // WaitServing waits until a webhook server, in this process or another,
 // serves on the Manager's port with its certificate.

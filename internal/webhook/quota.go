@@ -37,7 +37,8 @@ type QuotaValidator struct {
 	// Client reads Spaces and AccountQuotas (cached) and writes the
 	// ledger.
 	Client client.Client
-	// APIReader reads the quota fresh for each attempt.
+	// APIReader reads the quota fresh for each attempt, and a Space the
+	// cache does not have yet (see getCachedOrLive).
 	APIReader client.Reader
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -49,7 +50,7 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 		return admission.Allowed("")
 	}
 	var space landfallv1alpha1.Space
-	if err := h.Client.Get(ctx, types.NamespacedName{Name: req.Namespace}, &space); err != nil {
+	if err := getCachedOrLive(ctx, h.Client, h.APIReader, types.NamespacedName{Name: req.Namespace}, &space); err != nil {
 		if apierrors.IsNotFound(err) {
 			return admission.Allowed("")
 		}

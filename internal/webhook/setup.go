@@ -30,7 +30,7 @@ func Setup(mgr ctrl.Manager, opts Options) {
 		ids = DefaultIdentities()
 	}
 	srv := mgr.GetWebhookServer()
-	srv.Register(SpaceValidatePath, &admission.Webhook{Handler: &SpaceValidator{Client: mgr.GetClient(), Identities: ids}})
+	srv.Register(SpaceValidatePath, &admission.Webhook{Handler: &SpaceValidator{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Identities: ids}})
 	srv.Register(SpaceMutatePath, &admission.Webhook{Handler: &SpaceDefaulter{}})
 	srv.Register(NamespaceValidatePath, &admission.Webhook{Handler: &NamespaceValidator{Identities: ids}})
 	srv.Register(TemplateObjectValidatePath, &admission.Webhook{Handler: &TemplateObjectValidator{Identities: ids}})

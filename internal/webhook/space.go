@@ -26,6 +26,9 @@ type SpaceValidator struct {
 	// must have the tenancy.SpaceAccountIndex index (controller.SetupTenancy
 	// registers it).
 	Client client.Reader
+	// APIReader reads an Account the cache does not have yet (see
+	// getCachedOrLive); nil reads the cache only.
+	APIReader client.Reader
 	// Identities are exempt from the tenant rules.
 	Identities Identities
 }
@@ -49,7 +52,7 @@ func (h *SpaceValidator) Handle(ctx context.Context, req admission.Request) admi
 		return admission.Allowed("")
 	}
 	var account landfallv1alpha1.Account
-	if err := h.Client.Get(ctx, types.NamespacedName{Name: space.Spec.Account}, &account); err != nil {
+	if err := getCachedOrLive(ctx, h.Client, h.APIReader, types.NamespacedName{Name: space.Spec.Account}, &account); err != nil {
 		if apierrors.IsNotFound(err) {
 			return admission.Denied(fmt.Sprintf("account %s does not exist", space.Spec.Account))
 		}

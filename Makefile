@@ -89,5 +89,6 @@ demo: build k8s ## Start the local control plane and show Landfall working on it
 	hack/demo.sh "$(DEMO_DIR)"
 
 .PHONY: demo-down
-demo-down: build ## Stop the demo control plane.
+demo-down: build ## Stop the demo's landfall manager and control plane.
+	hack/demo-stop-manager.sh "$(DEMO_DIR)"
 	bin/landfall dev down --dir "$(DEMO_DIR)"

@@ -20,6 +20,7 @@ $landfall version
 marker="$dir/.landfall-demo"
 if [ -e "$marker" ]; then
   step "Remove the previous demo's control plane and data in $dir"
+  hack/demo-stop-manager.sh "$dir"
   $landfall dev down --dir "$dir" --purge
 elif [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
   echo "error: $dir is not empty and was not made by 'make demo' (a control plane of your own?)." >&2
@@ -157,7 +158,10 @@ $landfall manager --metrics-bind-address 127.0.0.1:18080 --health-probe-bind-add
   --delivery-allow-local-sources --delivery-cache-dir "$dir/manager/delivery-cache" \
   >"$dir/logs/landfall-manager.log" 2>&1 &
 manager=$!
-trap 'kill $manager 2>/dev/null || true' EXIT
+echo "$manager" >"$dir/manager.pid"
+# A failed demo stops the manager; a finished one leaves it running (its
+# webhooks stay registered and fail closed, so tenants need it served).
+trap 'hack/demo-stop-manager.sh "$dir" >/dev/null' EXIT
 for _ in $(seq 100); do
   $kubectl get validatingwebhookconfiguration landfall-tenancy >/dev/null 2>&1 && break
   sleep 0.2
@@ -385,12 +389,15 @@ if command -v curl >/dev/null; then
 else
   echo "(skipped: this step posts with curl, which is not installed)"
 fi
-kill $manager 2>/dev/null || true
+trap - EXIT
 
 step "Done"
 cat <<MSG
-The control plane keeps running in the background:
+The control plane and landfall manager (pid $manager, log: $dir/logs/landfall-manager.log) keep running
+in the background. Try it as an admin or as a tenant:
   export KUBECONFIG=$KUBECONFIG
   $kubectl get pods -A
-Stop it with: make demo-down   (or: $landfall dev down --dir $dir [--purge])
+  $landfall space create team-a-api --account team-a --kubeconfig $dir/kubeconfig/alice.kubeconfig
+  $landfall spaces --kubeconfig $dir/kubeconfig/alice.kubeconfig
+Stop both with: make demo-down DEMO_DIR=$dir
 MSG

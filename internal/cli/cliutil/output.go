@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 )
 
@@ -58,8 +62,12 @@ func (o *OutputFlag) Bind(cmd *cobra.Command) {
 	})
 }
 
-// PrintStructured writes v as JSON or YAML according to format.
+// PrintStructured writes v as JSON or YAML according to format. Like
+// kubectl, it leaves out the managedFields of Kubernetes objects (see
+// WithoutManagedFields): they are server-side apply's bookkeeping, and in
+// a list they outweigh the objects.
 func PrintStructured(w io.Writer, format string, v any) error {
+	v = WithoutManagedFields(v)
 	switch format {
 	case OutputJSON:
 		enc := json.NewEncoder(w)
@@ -78,4 +86,47 @@ func PrintStructured(w io.Writer, format string, v any) error {
 	default:
 		return fmt.Errorf("format %q is not structured", format)
 	}
+}
+
+// WithoutManagedFields returns v with the managedFields of its Kubernetes
+// objects cleared: a Kubernetes object, a list object, or a slice of
+// objects. It copies what it changes, so v itself is untouched; anything
+// else is returned as it is.
+func WithoutManagedFields(v any) any {
+	if obj, ok := v.(runtime.Object); ok && !isNil(v) {
+		c := obj.DeepCopyObject()
+		if meta.IsListType(c) {
+			_ = meta.EachListItem(c, func(item runtime.Object) error {
+				clearManagedFields(item)
+				return nil
+			})
+		} else {
+			clearManagedFields(c)
+		}
+		return c
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice || rv.IsNil() {
+		return v
+	}
+	if _, ok := reflect.New(rv.Type().Elem()).Interface().(metav1.Object); !ok {
+		return v
+	}
+	c := reflect.MakeSlice(rv.Type(), rv.Len(), rv.Len())
+	reflect.Copy(c, rv)
+	for i := range c.Len() {
+		c.Index(i).Addr().Interface().(metav1.Object).SetManagedFields(nil)
+	}
+	return c.Interface()
+}
+
+func clearManagedFields(obj runtime.Object) {
+	if a, err := meta.Accessor(obj); err == nil {
+		a.SetManagedFields(nil)
+	}
+}
+
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

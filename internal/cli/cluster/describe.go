@@ -55,7 +55,6 @@ func runDescribe(ctx context.Context, out io.Writer, reg *registryOptions, forma
 		return err
 	}
 	if format != cliutil.OutputText {
-		obj.ManagedFields = nil
 		return cliutil.PrintStructured(out, format, obj)
 	}
 	var b strings.Builder

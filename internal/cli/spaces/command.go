@@ -68,9 +68,12 @@ func Print(out io.Writer, list []landfallv1alpha1.Space) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tACCOUNT\tREADY\tSTATUS")
 	for _, s := range list {
-		ready, msg := "Unknown", ""
+		ready, msg := "Unknown", "Pending: the manager has not set it up yet"
 		if c := meta.FindStatusCondition(s.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil {
 			ready, msg = string(c.Status), c.Message
+		}
+		if s.DeletionTimestamp != nil {
+			msg = "Terminating: its namespace and everything in it are being deleted"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Spec.Account, ready, msg)
 	}

@@ -22,6 +22,9 @@ var SpacesResource = landfallv1alpha1.GroupVersion.WithResource("spaces")
 // AccountsResource is the Account resource of the landfall.dev API.
 var AccountsResource = landfallv1alpha1.GroupVersion.WithResource("accounts")
 
+// TemplatesResource is the Template resource of the landfall.dev API.
+var TemplatesResource = landfallv1alpha1.GroupVersion.WithResource("templates")
+
 // MySpaces returns the spaces the caller may see, without any right to
 // list namespaces or Spaces: a SelfSubjectRulesReview reveals the Space
 // names the per-account ClusterRoles grant get on, and each is read by

@@ -59,6 +59,9 @@ func (f *createFlags) build(name string) (*landfallv1alpha1.Account, error) {
 	if len(a.Spec.Subjects) == 0 {
 		return nil, cliutil.UsageError(fmt.Errorf("give at least one --user, --group or --service-account"))
 	}
+	if f.limit < 0 {
+		return nil, cliutil.UsageError(fmt.Errorf("--limit %d: want 0 (no limit) or more spaces", f.limit))
+	}
 	if f.limit > 0 {
 		a.Spec.Space.Limit = &f.limit
 	}
@@ -107,6 +110,7 @@ func createCommand() *cobra.Command {
 	fs.StringVar(&f.clusterRole, "cluster-role", "", "ClusterRole bound in each space (default "+landfallv1alpha1.DefaultSpaceClusterRole+")")
 	fs.StringSliceVar(&f.templates, "template", []string{tenancy.BaselineTemplateName}, "mandatory template (repeatable)")
 	kube.Bind(fs)
+	_ = cmd.RegisterFlagCompletionFunc("template", cliutil.CompleteNames(&kube, nil, tenancy.TemplatesResource))
 	return cmd
 }
 
@@ -164,7 +168,8 @@ func describeCommand() *cobra.Command {
 		Short: "Show an account, its spaces and its quota",
 		Example: `  # Subjects, spaces, quota usage and conditions of an account
   landfall account describe team-a`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: cliutil.CompleteNameArg(&kube, nil, tenancy.AccountsResource),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDescribe(cmd.Context(), cmd.OutOrStdout(), &kube, args[0])
 		},

@@ -24,6 +24,7 @@ func TestCreateFlagsBuild(t *testing.T) {
 	for name, bad := range map[string]*createFlags{
 		"no subject":              {},
 		"service account no name": {serviceAccounts: []string{"ci"}},
+		"negative limit":          {users: []string{"alice"}, limit: -1},
 	} {
 		if _, err := bad.build("x"); cliutil.ExitCode(err) != cliutil.ExitUsage {
 			t.Errorf("%s: got %v, want a usage error", name, err)

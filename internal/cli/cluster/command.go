@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/pflag"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 )
 
@@ -17,6 +18,12 @@ const LabelCluster = "landfall.dev/cluster"
 type registryOptions struct {
 	kubeconfig string
 	context    string
+}
+
+// completeName completes the names of registered clusters.
+func (o *registryOptions) completeName(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	kube := cliutil.KubeFlags{Kubeconfig: o.kubeconfig, Context: o.context}
+	return cliutil.CompleteNameArg(&kube, nil, landfallv1alpha1.GroupVersion.WithResource("clusters"))(cmd, args, toComplete)
 }
 
 // BindFlags registers the flags under names: "kubeconfig" and "context"

@@ -23,7 +23,8 @@ func describeCommand() *cobra.Command {
 		Short: "Show a registered cluster: what it is for, how it is reached and what the manager saw",
 		Example: `  landfall cluster describe prod-eu
   landfall cluster describe prod-eu -o yaml`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: reg.completeName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDescribe(cmd.Context(), cmd.OutOrStdout(), &reg, output.String(), args[0], time.Now())
 		},

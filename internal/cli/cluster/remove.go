@@ -22,7 +22,8 @@ func removeCommand() *cobra.Command {
 created for it (a Secret not labelled landfall.dev/cluster=NAME is left alone).`,
 		Example: `  landfall cluster remove prod-eu
   landfall cluster remove prod-eu --keep-secret`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: reg.completeName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRemove(cmd.Context(), cmd.OutOrStdout(), &reg, args[0], keepSecret)
 		},

@@ -54,6 +54,12 @@ func (t *target) bind(cmd *cobra.Command) {
 	t.ns.Bind(cmd.Flags())
 }
 
+// completeEnv completes the ENV argument with the Environments of the
+// namespace -n selects.
+func (t *target) completeEnv() cobra.CompletionFunc {
+	return cliutil.CompleteNameArg(&t.kube, &t.ns, landfallv1alpha1.GroupVersion.WithResource("environments"))
+}
+
 // get returns a client and the named Environment.
 func (t *target) get(ctx context.Context, name string) (client.Client, *landfallv1alpha1.Environment, error) {
 	c, err := t.kube.Client()

@@ -106,6 +106,11 @@ func TestEnvCommand_DiffSyncHistoryRollback(t *testing.T) {
 	g.Expect(strings.Fields(lines[0])).To(Equal([]string{"NAME", "REVISION", "READY", "STATUS"}))
 	g.Expect(strings.Fields(lines[1])[:3]).To(Equal([]string{"dev", f.first[:12], "True"}))
 
+	// The shell completes ENV with the environments of -n.
+	out, err = execute(t, "__complete", "status", "-n", f.platform, "--kubeconfig", f.alice, "d")
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Expect(strings.Split(out, "\n")[0]).To(Equal("dev"), out)
+
 	out, err = execute(t, f.as("status", "dev")...)
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	g.Expect(out).To(ContainSubstring("Environment " + f.platform + "/dev\n"))

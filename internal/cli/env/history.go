@@ -40,6 +40,7 @@ the gate, rolled back to, or re-applied to revert drift.`,
 	}
 	output.Bind(cmd)
 	t.bind(cmd)
+	cmd.ValidArgsFunction = t.completeEnv()
 	return cmd
 }
 

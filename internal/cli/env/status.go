@@ -35,6 +35,7 @@ func statusCommand() *cobra.Command {
 	}
 	output.Bind(cmd)
 	t.bind(cmd)
+	cmd.ValidArgsFunction = t.completeEnv()
 	return cmd
 }
 

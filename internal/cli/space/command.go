@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,6 +12,7 @@ import (
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/cli/spaces"
+	"github.com/landfall-dev/landfall/internal/tenancy"
 )
 
 // Command returns `landfall space` with its sub-commands.
@@ -36,25 +38,60 @@ func createCommand() *cobra.Command {
 	var account string
 	var templates []string
 	cmd := &cobra.Command{
-		Use:   "create NAME --account ACCOUNT",
+		Use:   "create NAME [--account ACCOUNT]",
 		Short: "Create a space for an account you belong to",
 		Example: `  # As a member of team-a, with your own credentials
   landfall space create team-a-web --account team-a
+
+  # As a member of one account only, which is then the default
+  landfall space create team-a-web
 
   # With an extra template besides the account's mandatory ones
   landfall space create team-a-db --account team-a --template postgres-backup`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if account == "" {
-				return cliutil.UsageError(fmt.Errorf("--account is required"))
+				var err error
+				if account, err = defaultAccount(cmd.Context(), &kube); err != nil {
+					return err
+				}
 			}
 			return runCreate(cmd.Context(), cmd.OutOrStdout(), &kube, args[0], account, templates)
 		},
 	}
-	cmd.Flags().StringVar(&account, "account", "", "account that owns the space")
+	cmd.Flags().StringVar(&account, "account", "", "account that owns the space (default: your account, when you belong to exactly one)")
 	cmd.Flags().StringSliceVar(&templates, "template", nil, "extra template to apply (repeatable)")
 	kube.Bind(cmd.Flags())
+	_ = cmd.RegisterFlagCompletionFunc("account", cliutil.CompleteNames(&kube, nil, tenancy.AccountsResource))
+	_ = cmd.RegisterFlagCompletionFunc("template", cliutil.CompleteNames(&kube, nil, tenancy.TemplatesResource))
 	return cmd
+}
+
+// defaultAccount returns the one account the caller belongs to: the
+// accounts whose Account object RBAC lets them get by name, which is what
+// Landfall grants an account's subjects. Anyone else (a platform admin
+// reads every account; a user of two accounts) must say which.
+func defaultAccount(ctx context.Context, kube *cliutil.KubeFlags) (string, error) {
+	cfg, err := kube.Config()
+	if err != nil {
+		return "", err
+	}
+	cs, _, err := cliutil.Clientsets(cfg)
+	if err != nil {
+		return "", err
+	}
+	names, err := tenancy.GrantedNames(ctx, cs, tenancy.AccountsResource.GroupResource(), "get")
+	if err != nil {
+		return "", fmt.Errorf("finding your accounts: %w", err)
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", cliutil.UsageError(fmt.Errorf("--account is required (you are not a subject of any account, so none is the default)"))
+	default:
+		return "", cliutil.UsageError(fmt.Errorf("--account is required: you belong to %d accounts (%s)", len(names), strings.Join(names, ", ")))
+	}
 }
 
 func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string) error {
@@ -99,7 +136,8 @@ func deleteCommand() *cobra.Command {
 		Short: "Delete a space and its namespace",
 		Example: `  # Deletes the space and its namespace with everything in it
   landfall space delete team-a-web`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: cliutil.CompleteNameArg(&kube, nil, tenancy.SpacesResource),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := kube.Client()
 			if err != nil {

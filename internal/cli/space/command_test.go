@@ -89,8 +89,8 @@ func TestSpaceCommand_Errors(t *testing.T) {
 		want     []string
 		wantCode int
 	}{
-		"create without an account is a usage error": {
-			args: []string{"create", "x", "--kubeconfig", alice}, want: []string{"--account is required"}, wantCode: cliutil.ExitUsage,
+		"create without an account, by someone of no account, is a usage error": {
+			args: []string{"create", "x", "--kubeconfig", kubeconfig(t, "platform-admin")}, want: []string{"--account is required"}, wantCode: cliutil.ExitUsage,
 		},
 		"create without a name is a usage error": {
 			args: []string{"create", "--account", "a", "--kubeconfig", alice}, want: []string{"accepts 1 arg(s)"}, wantCode: cliutil.ExitFailure,

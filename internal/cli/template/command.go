@@ -90,7 +90,8 @@ func renderCommand() *cobra.Command {
 		Long: `Render a template for a space and print the namespace labels and objects it
 would create. The template comes from the cluster (NAME), a file (-f) or the
 built-in baseline (--builtin baseline, no cluster needed).`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cliutil.CompleteNameArg(&kube, nil, tenancy.TemplatesResource),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := ""
 			if len(args) == 1 {

@@ -1,0 +1,76 @@
+package space
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+)
+
+// complete returns the candidates of a shell completion request.
+func complete(t *testing.T, args ...string) []string {
+	t.Helper()
+	out, err := execute(t, append([]string{"__complete"}, args...)...)
+	if err != nil {
+		t.Fatalf("completing %v: %v\n%s", args, err, out)
+	}
+	var got []string
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" || strings.HasPrefix(line, ":") || strings.HasPrefix(line, "Completion ended") {
+			continue
+		}
+		got = append(got, line)
+	}
+	return got
+}
+
+// TestSpaceCommand_DefaultAccountAndCompletion: a tenant of one account
+// need not name it, and the shell completes only what is theirs: their
+// spaces and accounts, found through the RBAC Landfall grants them (they
+// may not list either).
+func TestSpaceCommand_DefaultAccountAndCompletion(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	admin := adminClient(t)
+	alice, bob := kubeconfig(t, "alice"), kubeconfig(t, "bob")
+	account, bobs := newAccount(t, "team-a"), newAccount(t, "team-b")
+	name, bobSpace := "web-"+rand.String(5), "bob-"+rand.String(5)
+	t.Cleanup(func() {
+		for _, s := range []string{name, bobSpace} {
+			_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: s}})
+		}
+	})
+
+	// An account of an earlier test may still be going away: until it
+	// has, alice belongs to two and must choose.
+	g.Eventually(func() (string, error) {
+		return execute(t, "create", name, "--kubeconfig", alice)
+	}).WithTimeout(30 * time.Second).Should(ContainSubstring("space/" + name + " created for account " + account))
+	_, err := execute(t, "create", bobSpace, "--account", bobs, "--kubeconfig", bob)
+	g.Expect(err).NotTo(HaveOccurred())
+
+	g.Expect(complete(t, "create", "x", "--kubeconfig", alice, "--account", "")).To(Equal([]string{account}))
+	g.Eventually(func() []string { return complete(t, "delete", "--kubeconfig", alice, "") }).
+		WithTimeout(30 * time.Second).Should(Equal([]string{name}))
+	g.Expect(complete(t, "delete", "--kubeconfig", alice, name, "")).To(BeEmpty(), "one name only")
+	g.Expect(complete(t, "create", "x", "--kubeconfig", alice, "--template", "base")).To(ContainElement("baseline"))
+	// An admin may list: every space, filtered by what was typed.
+	g.Expect(complete(t, "delete", "--kubeconfig", kubeconfig(t, "platform-admin"), bobSpace[:len(bobSpace)-1])).To(Equal([]string{bobSpace}))
+
+	// In two accounts, alice must say which; the error names both.
+	second := newAccount(t, "team-a")
+	g.Eventually(func() error {
+		_, err := execute(t, "create", "y-"+rand.String(5), "--kubeconfig", alice)
+		return err
+	}).WithTimeout(30 * time.Second).Should(MatchError(And(ContainSubstring("--account is required: you belong to 2 accounts"),
+		ContainSubstring(account), ContainSubstring(second))))
+	_, err = execute(t, "create", "y-"+rand.String(5), "--kubeconfig", alice)
+	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage))
+}

@@ -1,6 +1,7 @@
 package v1alpha1
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -108,11 +109,35 @@ type AccountStatus struct {
 	// +optional
 	SpaceCount int32 `json:"spaceCount,omitempty"`
 
+	// quotas are the account's AccountQuotas as each last counted the
+	// usage of all its spaces, so the account's subjects (who may read
+	// their Account, not its AccountQuotas) see how much they use.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	Quotas []AccountQuotaUsage `json:"quotas,omitempty"`
+
 	// conditions are Ready, Reconciling and Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// AccountQuotaUsage is one AccountQuota of an account: its limits and
+// the usage it last counted.
+type AccountQuotaUsage struct {
+	// name of the AccountQuota.
+	// +required
+	Name string `json:"name"`
+
+	// hard are the limits.
+	// +optional
+	Hard corev1.ResourceList `json:"hard,omitempty"`
+
+	// used is the usage last counted across the account's spaces.
+	// +optional
+	Used corev1.ResourceList `json:"used,omitempty"`
 }
 
 // Account is a tenant: a set of subjects that own spaces (namespaces)

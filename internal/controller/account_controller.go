@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -78,7 +79,30 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 	}
 	obj.Status.Spaces = spaces
 	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+	if obj.Status.Quotas, err = r.quotas(ctx, obj.Name); err != nil {
+		return err
+	}
 	return r.reconcileRBAC(ctx, obj, spaces)
+}
+
+// quotas returns the account's AccountQuotas, by name, as each last
+// counted: the AccountQuota reconciler keeps used current and this one
+// copies it when it changes (see accountQuotaUsageChanged).
+func (r *AccountReconciler) quotas(ctx context.Context, account string) ([]landfallv1alpha1.AccountQuotaUsage, error) {
+	var list landfallv1alpha1.AccountQuotaList
+	if err := r.List(ctx, &list, client.MatchingFields{tenancy.QuotaAccountIndex: account}); err != nil {
+		return nil, fmt.Errorf("listing account quotas of account %s: %w", account, err)
+	}
+	var out []landfallv1alpha1.AccountQuotaUsage
+	for _, q := range list.Items {
+		hard := q.Status.Hard
+		if hard == nil {
+			hard = q.Spec.Quota.Hard
+		}
+		out = append(out, landfallv1alpha1.AccountQuotaUsage{Name: q.Name, Hard: hard.DeepCopy(), Used: q.Status.Used.DeepCopy()})
+	}
+	slices.SortFunc(out, func(a, b landfallv1alpha1.AccountQuotaUsage) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 // spaces returns the sorted names of the account's spaces.

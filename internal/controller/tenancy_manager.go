@@ -174,9 +174,13 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	accountOfSpace := func(_ context.Context, o client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.(*landfallv1alpha1.Space).Spec.Account}}}
 	}
+	accountOfQuota := func(_ context.Context, o client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.(*landfallv1alpha1.AccountQuota).Spec.Account}}}
+	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named(AccountControllerName).
 		For(&landfallv1alpha1.Account{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(accountOfSpace), builder.WithPredicates(createDeletePredicate())).
+		Watches(&landfallv1alpha1.AccountQuota{}, handler.EnqueueRequestsFromMapFunc(accountOfQuota), builder.WithPredicates(accountQuotaUsageChanged())).
 		WithOptions(copts).Complete(account); err != nil {
 		return fmt.Errorf("setting up account reconciler: %w", err)
 	}
@@ -356,6 +360,22 @@ func deletionPredicate() predicate.Predicate {
 // ledgerChangedPredicate passes spec changes and ledger changes (a
 // reservation made at admission must be settled even if its create
 // failed).
+// accountQuotaUsageChanged passes what Account.status.quotas shows: an
+// AccountQuota's create and delete, a move to another account, and a
+// change of its counted usage or limits; not the reservations every
+// admitted create writes.
+func accountQuotaUsageChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		o, ok1 := e.ObjectOld.(*landfallv1alpha1.AccountQuota)
+		n, ok2 := e.ObjectNew.(*landfallv1alpha1.AccountQuota)
+		if !ok1 || !ok2 {
+			return true
+		}
+		return o.Spec.Account != n.Spec.Account || !equality.Semantic.DeepEqual(o.Status.Used, n.Status.Used) ||
+			!equality.Semantic.DeepEqual(o.Status.Hard, n.Status.Hard) || !equality.Semantic.DeepEqual(o.Spec.Quota.Hard, n.Spec.Quota.Hard)
+	}}
+}
+
 func ledgerChangedPredicate() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		o, ok1 := e.ObjectOld.(*landfallv1alpha1.AccountQuota)

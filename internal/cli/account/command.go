@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -203,17 +205,13 @@ func runDescribe(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, na
 	fmt.Fprintf(out, "Templates:     %s\n", strings.Join(tpls, ", "))
 	fmt.Fprintf(out, "Spaces:        %s\n", strings.Join(a.Status.Spaces, ", "))
 	fmt.Fprintf(out, "Ready:         %s\n", ready(a.Status.Conditions))
-	var quotas landfallv1alpha1.AccountQuotaList
-	if err := c.List(ctx, &quotas); err == nil {
-		for _, q := range quotas.Items {
-			if q.Spec.Account != a.Name {
-				continue
-			}
-			fmt.Fprintf(out, "Quota %s:\n", q.Name)
-			for res, hard := range q.Spec.Quota.Hard {
-				used := q.Status.Used[res]
-				fmt.Fprintf(out, "  %-24s %s / %s\n", res, used.String(), hard.String())
-			}
+	// From the Account's status, which its subjects may read (they may
+	// not read AccountQuotas).
+	for _, q := range a.Status.Quotas {
+		fmt.Fprintf(out, "Quota %s:\n", q.Name)
+		for _, res := range slices.Sorted(maps.Keys(q.Hard)) {
+			used, hard := q.Used[res], q.Hard[res]
+			fmt.Fprintf(out, "  %-24s %s / %s\n", res, used.String(), hard.String())
 		}
 	}
 	return nil

@@ -30,40 +30,54 @@ var TemplatesResource = landfallv1alpha1.GroupVersion.WithResource("templates")
 // names the per-account ClusterRoles grant get on, and each is read by
 // name. Callers that may list Spaces (platform admins) get them all.
 func MySpaces(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface) ([]landfallv1alpha1.Space, error) {
-	all, err := dyn.Resource(SpacesResource).List(ctx, metav1.ListOptions{})
+	return listOrGranted[landfallv1alpha1.Space](ctx, cs, dyn, SpacesResource)
+}
+
+// MyAccounts returns the accounts the caller may see, as MySpaces does:
+// the accounts they are a subject of, or every account for a caller who
+// may list them.
+func MyAccounts(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface) ([]landfallv1alpha1.Account, error) {
+	return listOrGranted[landfallv1alpha1.Account](ctx, cs, dyn, AccountsResource)
+}
+
+// listOrGranted lists the cluster-scoped resource gvr or, when the caller
+// may not list it, reads each object RBAC grants them get on by name.
+func listOrGranted[T any](ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface, gvr schema.GroupVersionResource) ([]T, error) {
+	what := gvr.Resource
+	all, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{})
 	switch {
 	case err == nil:
-		out := make([]landfallv1alpha1.Space, 0, len(all.Items))
+		out := make([]T, 0, len(all.Items))
 		for i := range all.Items {
-			var s landfallv1alpha1.Space
-			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(all.Items[i].Object, &s); err != nil {
-				return nil, fmt.Errorf("decoding space: %w", err)
+			var v T
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(all.Items[i].Object, &v); err != nil {
+				return nil, fmt.Errorf("decoding %s %s: %w", what, all.Items[i].GetName(), err)
 			}
-			out = append(out, s)
+			out = append(out, v)
 		}
 		return out, nil
 	case !apierrors.IsForbidden(err):
-		return nil, fmt.Errorf("listing spaces: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
-	names, err := GrantedNames(ctx, cs, SpacesResource.GroupResource(), "get")
+	names, err := GrantedNames(ctx, cs, gvr.GroupResource(), "get")
 	if err != nil {
 		return nil, err
 	}
-	// Never nil: no spaces prints as [] in JSON, not null.
-	out := make([]landfallv1alpha1.Space, 0, len(names))
+	// Never nil: none prints as [] in JSON, not null.
+	out := make([]T, 0, len(names))
 	for _, name := range names {
-		u, err := dyn.Resource(SpacesResource).Get(ctx, name, metav1.GetOptions{})
+		u, err := dyn.Resource(gvr).Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading space %s: %w", name, err)
+			return nil, fmt.Errorf("reading %s %s: %w", what, name, err)
 		}
-		var s landfallv1alpha1.Space
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &s); err != nil {
-			return nil, fmt.Errorf("decoding space %s: %w", name, err)
+		var v T
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &v); err != nil {
+			return nil, fmt.Errorf("decoding %s %s: %w", what, name, err)
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, nil
 }

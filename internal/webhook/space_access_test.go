@@ -19,6 +19,20 @@ import (
 
 func mySpaces(t *testing.T, user string) []string {
 	t.Helper()
+	return mine(t, user, tenancy.MySpaces)
+}
+
+func myAccounts(t *testing.T, user string) []string {
+	t.Helper()
+	return mine(t, user, tenancy.MyAccounts)
+}
+
+// mine returns the names of what list returns to user.
+func mine[T any, PT interface {
+	*T
+	GetName() string
+}](t *testing.T, user string, list func(context.Context, kubernetes.Interface, dynamic.Interface) ([]T, error)) []string {
+	t.Helper()
 	cfg := env.UserConfig(t, user)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
@@ -28,13 +42,13 @@ func mySpaces(t *testing.T, user string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spaces, err := tenancy.MySpaces(context.Background(), cs, dyn)
+	items, err := list(context.Background(), cs, dyn)
 	if err != nil {
-		t.Fatalf("listing spaces as %s: %v", user, err)
+		t.Fatalf("listing as %s: %v", user, err)
 	}
 	var names []string
-	for _, s := range spaces {
-		names = append(names, s.Name)
+	for i := range items {
+		names = append(names, PT(&items[i]).GetName())
 	}
 	return names
 }
@@ -87,6 +101,12 @@ func TestSpace_TenantCreatesAndDeploys(t *testing.T) {
 	err = bob.Get(ctx, client.ObjectKey{Name: space.Name}, &landfallv1alpha1.Space{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "bob reads alice's space: %v", err)
 	g.Expect(alice.Get(ctx, client.ObjectKey{Name: account.Name}, &landfallv1alpha1.Account{})).To(Succeed())
+	// landfall account list: each their own account, without any right to
+	// list accounts.
+	// (An account of an earlier test may still be going away.)
+	g.Eventually(func() []string { return myAccounts(t, "bob") }).WithTimeout(20 * time.Second).Should(ConsistOf(bobs.Name))
+	g.Expect(myAccounts(t, "alice")).To(ContainElement(account.Name))
+	g.Expect(myAccounts(t, "alice")).NotTo(ContainElement(bobs.Name))
 
 	By("alice deletes her space through the Space; the namespace goes with it")
 	g.Expect(alice.Delete(ctx, &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: space.Name}})).To(Succeed())

@@ -122,23 +122,28 @@ func listCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
-		Short:   "List accounts",
+		Short:   "List the accounts you can see (a tenant: the accounts they belong to)",
 		Example: `  landfall account list
   landfall account list -o yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := kube.Client()
+			cfg, err := kube.Config()
 			if err != nil {
 				return err
 			}
-			var list landfallv1alpha1.AccountList
-			if err := c.List(cmd.Context(), &list); err != nil {
-				return fmt.Errorf("listing accounts: %w", err)
+			cs, dyn, err := cliutil.Clientsets(cfg)
+			if err != nil {
+				return err
+			}
+			// A tenant may not list accounts: theirs, by name.
+			items, err := tenancy.MyAccounts(cmd.Context(), cs, dyn)
+			if err != nil {
+				return err
 			}
 			if f := output.String(); f != cliutil.OutputText {
-				return cliutil.PrintStructured(cmd.OutOrStdout(), f, &list)
+				return cliutil.PrintStructured(cmd.OutOrStdout(), f, items)
 			}
-			return printList(cmd.OutOrStdout(), list.Items)
+			return printList(cmd.OutOrStdout(), items)
 		},
 	}
 	output.Bind(cmd)

@@ -210,8 +210,10 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 $kubectl --kubeconfig "$alice" -n team-a-web get configmap flags --no-headers | sed 's/^/  /'
-for _ in $(seq 50); do [ "$(cms_used)" = 3 ] && break; sleep 0.2; done
-$kubectl get accountquotas.landfall.dev/team-a -o jsonpath='  used: {.status.conditions[?(@.type=="Ready")].message}{"\n"}'
+echo "alice reads her account's usage from the Account (she may not read the AccountQuota):"
+alice_used() { $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a -o jsonpath="{.status.quotas[0].used['count/configmaps']}"; }
+for _ in $(seq 50); do [ "$(alice_used)" = 3 ] && break; sleep 0.2; done
+$landfall account describe team-a --kubeconfig "$alice" | sed 's/^/  /'
 
 step "Posture in the cluster: the manager's PostureReport, findings per namespace, and what a tenant sees"
 for _ in $(seq 100); do

@@ -164,8 +164,15 @@ echo "$manager" >"$dir/manager.pid"
 trap 'hack/demo-stop-manager.sh "$dir" >/dev/null' EXIT
 for _ in $(seq 100); do
   $kubectl get validatingwebhookconfiguration landfall-tenancy >/dev/null 2>&1 && break
+  kill -0 "$manager" 2>/dev/null || break
   sleep 0.2
 done
+if ! kill -0 "$manager" 2>/dev/null; then
+  echo "error: landfall manager exited; its log ($dir/logs/landfall-manager.log) says why:" >&2
+  tail -5 "$dir/logs/landfall-manager.log" >&2
+  echo "(the demo manager listens on 127.0.0.1:9443, :8443 and :18080: is another demo's still running? make demo-down DEMO_DIR=...)" >&2
+  exit 1
+fi
 echo "manager running (log: $dir/logs/landfall-manager.log)"
 
 step "Fleet registry: register this cluster, watch the manager probe it"
@@ -399,7 +406,7 @@ The control plane and landfall manager (pid $manager, log: $dir/logs/landfall-ma
 in the background. Try it as an admin or as a tenant:
   export KUBECONFIG=$KUBECONFIG
   $kubectl get pods -A
-  $landfall space create team-a-api --account team-a --kubeconfig $dir/kubeconfig/alice.kubeconfig
-  $landfall spaces --kubeconfig $dir/kubeconfig/alice.kubeconfig
+  $landfall space create team-a-api --account team-a --kubeconfig "$alice"
+  $landfall spaces --kubeconfig "$alice"
 Stop both with: make demo-down DEMO_DIR=$dir
 MSG

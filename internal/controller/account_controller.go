@@ -2,10 +2,12 @@ package controller
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -42,15 +44,34 @@ func AccountRoleName(account string) string { return "landfall-account-" + accou
 // +kubebuilder:rbac:groups=landfall.dev,resources=accountquotas,verbs=get;list;watch
 // +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles;clusterrolebindings,verbs=get;create;patch
 
-// AccountReconciler keeps an account's status (its spaces) and its
-// per-account RBAC current: a ClusterRole granting get on the Account and
-// get/delete on its Spaces by name, plus create on Spaces (the admission
-// webhook checks the account), bound to the subjects. Deleting an Account
-// deletes its spaces, and so their namespaces, first (finalizer).
+// AccountReconciler keeps an account's status (its spaces and its
+// quotas' usage) and its per-account RBAC current: a ClusterRole granting
+// get on the Account and get/delete on its Spaces by name, plus create on
+// Spaces (the admission webhook checks the account), bound to the
+// subjects. Deleting an Account deletes its spaces, and so their
+// namespaces, first (finalizer).
 type AccountReconciler struct {
 	// Client reads (cached) and writes objects.
 	client.Client
+
+	// applied holds, per Account UID, the rbacApplied of its last
+	// successful RBAC apply: a reconcile that changes only the status
+	// (an AccountQuota's usage, on every counted create and delete)
+	// applies nothing.
+	applied sync.Map
 }
+
+// rbacApplied is what reconcileRBAC last applied for an account, and when.
+type rbacApplied struct {
+	fingerprint string
+	at          time.Time
+}
+
+// rbacReapplyAfter is how long an applied fingerprint is trusted: a
+// reconcile after it applies the RBAC again, which reverts drift (someone
+// editing the per-account ClusterRole) at the latest on the first
+// reconcile after it.
+const rbacReapplyAfter = 10 * time.Minute
 
 // Reconcile brings one Account up to date and patches its status once.
 func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
@@ -77,12 +98,32 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 	if err != nil {
 		return err
 	}
-	obj.Status.Spaces = spaces
-	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
-	if obj.Status.Quotas, err = r.quotas(ctx, obj.Name); err != nil {
+	quotas, err := r.quotas(ctx, obj.Name)
+	if err != nil {
 		return err
 	}
-	return r.reconcileRBAC(ctx, obj, spaces)
+	obj.Status.Spaces = spaces
+	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+	obj.Status.Quotas = quotas
+	fingerprint := rbacFingerprint(obj, spaces)
+	if last, ok := r.applied.Load(obj.UID); ok {
+		if l := last.(rbacApplied); l.fingerprint == fingerprint && time.Since(l.at) < rbacReapplyAfter {
+			return nil
+		}
+	}
+	if err := r.reconcileRBAC(ctx, obj, spaces); err != nil {
+		r.applied.Delete(obj.UID)
+		return err
+	}
+	r.applied.Store(obj.UID, rbacApplied{fingerprint: fingerprint, at: time.Now()})
+	return nil
+}
+
+// rbacFingerprint is what reconcileRBAC's objects are made from: the
+// subjects and the space names (which cannot hold a comma).
+func rbacFingerprint(obj *landfallv1alpha1.Account, spaces []string) string {
+	subjects, _ := json.Marshal(obj.Spec.Subjects) //nolint:errchkjson // plain strings always marshal
+	return string(subjects) + "|" + strings.Join(spaces, ",")
 }
 
 // quotas returns the account's AccountQuotas, by name, as each last
@@ -180,6 +221,7 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 		ctrl.LoggerFrom(ctx).Info("waiting for account spaces to be deleted", "spaces", len(list.Items))
 		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
 	}
+	r.applied.Delete(obj.UID)
 	patch := client.MergeFrom(obj.DeepCopy())
 	controllerutil.RemoveFinalizer(obj, tenancy.AccountFinalizer)
 	if err := r.Patch(ctx, obj, patch); client.IgnoreNotFound(err) != nil {

@@ -357,9 +357,6 @@ func deletionPredicate() predicate.Predicate {
 	}}
 }
 
-// ledgerChangedPredicate passes spec changes and ledger changes (a
-// reservation made at admission must be settled even if its create
-// failed).
 // accountQuotaUsageChanged passes what Account.status.quotas shows: an
 // AccountQuota's create and delete, a move to another account, and a
 // change of its counted usage or limits; not the reservations every
@@ -376,6 +373,9 @@ func accountQuotaUsageChanged() predicate.Predicate {
 	}}
 }
 
+// ledgerChangedPredicate passes spec changes and ledger changes (a
+// reservation made at admission must be settled even if its create
+// failed).
 func ledgerChangedPredicate() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 		o, ok1 := e.ObjectOld.(*landfallv1alpha1.AccountQuota)

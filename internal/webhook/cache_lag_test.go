@@ -52,8 +52,7 @@ func startIndexedCache(t *testing.T) cache.Cache {
 	if err != nil {
 		t.Fatalf("creating cache: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
+	ctx := t.Context()
 	if err := c.IndexField(ctx, &landfallv1alpha1.Space{}, tenancy.SpaceAccountIndex, func(o client.Object) []string {
 		return []string{o.(*landfallv1alpha1.Space).Spec.Account}
 	}); err != nil {
@@ -92,7 +91,7 @@ func createRequest(t *testing.T, gvr metav1.GroupVersionResource, namespace, nam
 // letting a create past the account quota.
 func TestWebhooks_ReadWhatTheCacheHasNotSeenYet(t *testing.T) {
 	startManager(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	admin := adminClient(t)
 	c := startIndexedCache(t)
 

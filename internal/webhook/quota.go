@@ -56,6 +56,11 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 		}
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("reading space: %w", err))
 	}
+	// From the cache only: a quota created the instant before (not yet in
+	// the cache) lets a create through unreserved, as if the create had
+	// come first; the reconciler counts it in used all the same, and the
+	// quota denies what would go past it from then on, as a ResourceQuota
+	// does with objects that predate it.
 	var quotas landfallv1alpha1.AccountQuotaList
 	if err := h.Client.List(ctx, &quotas, client.MatchingFields{tenancy.QuotaAccountIndex: space.Spec.Account}, client.UnsafeDisableDeepCopy); err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("listing account quotas: %w", err))

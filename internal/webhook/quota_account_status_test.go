@@ -1,7 +1,6 @@
 package webhook_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 // carries each quota's limits and counted usage, and follows it.
 func TestAccountQuota_UsageShowsOnTheAccount(t *testing.T) {
 	g := NewWithT(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	admin, alice := adminClient(t), userClient(t, "alice")
 	s, quota := quotaSpace(t, "acct", corev1.ResourceList{"count/configmaps": resource.MustParse("3")})
 	account := client.ObjectKey{Name: quota.Spec.Account}

@@ -17,21 +17,22 @@ import (
 	"github.com/landfall-dev/landfall/internal/tenancy"
 )
 
-func mySpaces(t *testing.T, user string) []string {
+func mySpaces(t *testing.T, user string) ([]string, error) {
 	t.Helper()
 	return mine(t, user, tenancy.MySpaces)
 }
 
-func myAccounts(t *testing.T, user string) []string {
+func myAccounts(t *testing.T, user string) ([]string, error) {
 	t.Helper()
 	return mine(t, user, tenancy.MyAccounts)
 }
 
-// mine returns the names of what list returns to user.
+// mine returns the names of what list returns to user. It returns the
+// error, so Eventually retries one.
 func mine[T any, PT interface {
 	*T
 	GetName() string
-}](t *testing.T, user string, list func(context.Context, kubernetes.Interface, dynamic.Interface) ([]T, error)) []string {
+}](t *testing.T, user string, list func(context.Context, kubernetes.Interface, dynamic.Interface) ([]T, error)) ([]string, error) {
 	t.Helper()
 	cfg := env.UserConfig(t, user)
 	cs, err := kubernetes.NewForConfig(cfg)
@@ -42,15 +43,15 @@ func mine[T any, PT interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := list(context.Background(), cs, dyn)
+	items, err := list(t.Context(), cs, dyn)
 	if err != nil {
-		t.Fatalf("listing as %s: %v", user, err)
+		return nil, err
 	}
 	var names []string
 	for i := range items {
 		names = append(names, PT(&items[i]).GetName())
 	}
-	return names
+	return names, nil
 }
 
 func TestSpace_TenantCreatesAndDeploys(t *testing.T) {
@@ -95,8 +96,8 @@ func TestSpace_TenantCreatesAndDeploys(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 
 	By("landfall spaces shows each user exactly their spaces")
-	g.Eventually(func() []string { return mySpaces(t, "alice") }).WithTimeout(20 * time.Second).Should(ContainElement(space.Name))
-	g.Eventually(func() []string { return mySpaces(t, "bob") }).WithTimeout(20 * time.Second).Should(ConsistOf(bobSpace.Name))
+	g.Eventually(func() ([]string, error) { return mySpaces(t, "alice") }).WithTimeout(20 * time.Second).Should(ContainElement(space.Name))
+	g.Eventually(func() ([]string, error) { return mySpaces(t, "bob") }).WithTimeout(20 * time.Second).Should(ConsistOf(bobSpace.Name))
 	g.Expect(mySpaces(t, "alice")).NotTo(ContainElement(bobSpace.Name))
 	err = bob.Get(ctx, client.ObjectKey{Name: space.Name}, &landfallv1alpha1.Space{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "bob reads alice's space: %v", err)
@@ -104,7 +105,7 @@ func TestSpace_TenantCreatesAndDeploys(t *testing.T) {
 	// landfall account list: each their own account, without any right to
 	// list accounts.
 	// (An account of an earlier test may still be going away.)
-	g.Eventually(func() []string { return myAccounts(t, "bob") }).WithTimeout(20 * time.Second).Should(ConsistOf(bobs.Name))
+	g.Eventually(func() ([]string, error) { return myAccounts(t, "bob") }).WithTimeout(20 * time.Second).Should(ConsistOf(bobs.Name))
 	g.Expect(myAccounts(t, "alice")).To(ContainElement(account.Name))
 	g.Expect(myAccounts(t, "alice")).NotTo(ContainElement(bobs.Name))
 

@@ -141,7 +141,9 @@ func listCommand() *cobra.Command {
 				return err
 			}
 			if f := output.String(); f != cliutil.OutputText {
-				return cliutil.PrintStructured(cmd.OutOrStdout(), f, items)
+				list := &landfallv1alpha1.AccountList{Items: items}
+				list.SetGroupVersionKind(landfallv1alpha1.GroupVersion.WithKind("AccountList"))
+				return cliutil.PrintStructured(cmd.OutOrStdout(), f, list)
 			}
 			return printList(cmd.OutOrStdout(), items)
 		},
@@ -194,6 +196,11 @@ func runDescribe(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, na
 	if err := c.Get(ctx, client.ObjectKey{Name: name}, a); err != nil {
 		return fmt.Errorf("reading account %s: %w", name, err)
 	}
+	return printDescribe(out, a)
+}
+
+// printDescribe writes what `account describe` shows of a.
+func printDescribe(out io.Writer, a *landfallv1alpha1.Account) error {
 	fmt.Fprintf(out, "Name:          %s\n", a.Name)
 	fmt.Fprintf(out, "Subjects:      %s\n", subjects(a.Spec.Subjects))
 	fmt.Fprintf(out, "Space role:    %s\n", a.GetSpaceClusterRole())

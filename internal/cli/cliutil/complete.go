@@ -2,6 +2,7 @@ package cliutil
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,7 @@ func CompleteNames(kube *KubeFlags, ns *NamespaceFlag, gvr schema.GroupVersionRe
 	}
 }
 
+// names returns the sorted names for CompleteNames.
 func names(ctx context.Context, kube *KubeFlags, ns *NamespaceFlag, gvr schema.GroupVersionResource) ([]string, error) {
 	cfg, err := kube.Config()
 	if err != nil {
@@ -68,7 +70,7 @@ func names(ctx context.Context, kube *KubeFlags, ns *NamespaceFlag, gvr schema.G
 	}
 	mc, err := metadata.NewForConfig(cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating metadata client: %w", err)
 	}
 	var list *metav1.PartialObjectMetadataList
 	if ns != nil {
@@ -76,21 +78,20 @@ func names(ctx context.Context, kube *KubeFlags, ns *NamespaceFlag, gvr schema.G
 		if err != nil {
 			return nil, err
 		}
-		list, err = mc.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return nil, err
+		if list, err = mc.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{}); err != nil {
+			return nil, fmt.Errorf("listing %s in %s: %w", gvr.Resource, namespace, err)
 		}
 	} else {
 		list, err = mc.Resource(gvr).List(ctx, metav1.ListOptions{})
 		if apierrors.IsForbidden(err) {
 			cs, cerr := kubernetes.NewForConfig(cfg)
 			if cerr != nil {
-				return nil, cerr
+				return nil, fmt.Errorf("creating client: %w", cerr)
 			}
 			return tenancy.GrantedNames(ctx, cs, gvr.GroupResource(), "get")
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("listing %s: %w", gvr.Resource, err)
 		}
 	}
 	out := make([]string, 0, len(list.Items))

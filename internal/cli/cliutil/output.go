@@ -90,8 +90,9 @@ func PrintStructured(w io.Writer, format string, v any) error {
 
 // WithoutManagedFields returns v with the managedFields of its Kubernetes
 // objects cleared: a Kubernetes object, a list object, or a slice of
-// objects. It copies what it changes, so v itself is untouched; anything
-// else is returned as it is.
+// object values ([]T whose *T is a metav1.Object). It copies what it
+// changes, so v itself is untouched; anything else (a slice of pointers
+// included) is returned as it is.
 func WithoutManagedFields(v any) any {
 	if obj, ok := v.(runtime.Object); ok && !isNil(v) {
 		c := obj.DeepCopyObject()

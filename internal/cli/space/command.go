@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -67,28 +68,39 @@ func createCommand() *cobra.Command {
 	return cmd
 }
 
-// defaultAccount returns the one account the caller belongs to: the
-// accounts whose Account object RBAC lets them get by name, which is what
-// Landfall grants an account's subjects. Anyone else (a platform admin
-// reads every account; a user of two accounts) must say which.
+// defaultAccount returns the one account the caller is a subject of
+// (and that is not being deleted): the caller is who the API server says
+// (a SelfSubjectReview), and their accounts are those they can read
+// (tenancy.MyAccounts). Anyone else must say which.
 func defaultAccount(ctx context.Context, kube *cliutil.KubeFlags) (string, error) {
 	cfg, err := kube.Config()
 	if err != nil {
 		return "", err
 	}
-	cs, _, err := cliutil.Clientsets(cfg)
+	cs, dyn, err := cliutil.Clientsets(cfg)
 	if err != nil {
 		return "", err
 	}
-	names, err := tenancy.GrantedNames(ctx, cs, tenancy.AccountsResource.GroupResource(), "get")
+	review, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
+	if err != nil {
+		return "", fmt.Errorf("asking the API server who you are: %w", err)
+	}
+	accounts, err := tenancy.MyAccounts(ctx, cs, dyn)
 	if err != nil {
 		return "", fmt.Errorf("finding your accounts: %w", err)
+	}
+	user := review.Status.UserInfo
+	var names []string
+	for _, a := range accounts {
+		if a.DeletionTimestamp.IsZero() && tenancy.IsSubject(a.Spec.Subjects, user.Username, user.Groups) {
+			names = append(names, a.Name)
+		}
 	}
 	switch len(names) {
 	case 1:
 		return names[0], nil
 	case 0:
-		return "", cliutil.UsageError(fmt.Errorf("--account is required (you are not a subject of any account, so none is the default)"))
+		return "", cliutil.UsageError(fmt.Errorf("--account is required (%s is a subject of no account)", user.Username))
 	default:
 		return "", cliutil.UsageError(fmt.Errorf("--account is required: you belong to %d accounts (%s)", len(names), strings.Join(names, ", ")))
 	}

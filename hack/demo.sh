@@ -188,8 +188,10 @@ step "Self-service tenancy: team A's account, and alice creates her own space"
 $kubectl apply -k config/samples
 alice=$($landfall dev kubeconfig --dir "$dir" --user alice)
 bob=$($landfall dev kubeconfig --dir "$dir" --user bob)
-$landfall space create team-a-web --account team-a --kubeconfig "$alice"
-$kubectl wait --for=condition=Ready spaces.landfall.dev/team-a-web --timeout=90s >/dev/null
+# Ready once the manager has granted the account's subjects their rights.
+$kubectl wait --for=condition=Ready accounts.landfall.dev/team-a --timeout=60s >/dev/null
+# alice belongs to team-a only, so it is her default account.
+$landfall space create team-a-web --wait --kubeconfig "$alice"
 $landfall spaces --kubeconfig "$alice"
 echo "Guard-rails the baseline template put there before alice got access:"
 $kubectl -n team-a-web get networkpolicy,resourcequota,limitrange --no-headers

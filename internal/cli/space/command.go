@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -38,6 +39,7 @@ func createCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
 	var account string
 	var templates []string
+	var w waitFlags
 	cmd := &cobra.Command{
 		Use:   "create NAME [--account ACCOUNT]",
 		Short: "Create a space for an account you belong to",
@@ -48,7 +50,10 @@ func createCommand() *cobra.Command {
   landfall space create team-a-web
 
   # With an extra template besides the account's mandatory ones
-  landfall space create team-a-db --account team-a --template postgres-backup`,
+  landfall space create team-a-db --account team-a --template postgres-backup
+
+  # Wait until the space is ready for you to use
+  landfall space create team-a-web --wait`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if account == "" {
@@ -57,9 +62,10 @@ func createCommand() *cobra.Command {
 					return err
 				}
 			}
-			return runCreate(cmd.Context(), cmd.OutOrStdout(), &kube, args[0], account, templates)
+			return runCreate(cmd.Context(), cmd.OutOrStdout(), &kube, args[0], account, templates, w)
 		},
 	}
+	w.bind(cmd, "until the space is ready (its templates applied, you bound) or stalled")
 	cmd.Flags().StringVar(&account, "account", "", "account that owns the space (default: your account, when you belong to exactly one)")
 	cmd.Flags().StringSliceVar(&templates, "template", nil, "extra template to apply (repeatable)")
 	kube.Bind(cmd.Flags())
@@ -106,7 +112,18 @@ func defaultAccount(ctx context.Context, kube *cliutil.KubeFlags) (string, error
 	}
 }
 
-func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string) error {
+// waitFlags are --wait and --timeout.
+type waitFlags struct {
+	wait    bool
+	timeout time.Duration
+}
+
+func (w *waitFlags) bind(cmd *cobra.Command, what string) {
+	cmd.Flags().BoolVar(&w.wait, "wait", false, "wait "+what)
+	cmd.Flags().DurationVar(&w.timeout, "timeout", 2*time.Minute, "how long --wait waits")
+}
+
+func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string, w waitFlags) error {
 	c, err := kube.Client()
 	if err != nil {
 		return err
@@ -118,8 +135,12 @@ func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name
 	if err := c.Create(ctx, s); err != nil {
 		return fmt.Errorf("creating space %s: %w", name, err)
 	}
-	_, err = fmt.Fprintf(out, "space/%s created for account %s; access is granted once its templates are ready (landfall spaces)\n", name, account)
-	return err
+	if !w.wait {
+		_, err = fmt.Fprintf(out, "space/%s created for account %s; access is granted once its templates are ready (landfall spaces)\n", name, account)
+		return err
+	}
+	fmt.Fprintf(out, "space/%s created for account %s; waiting until it is ready...\n", name, account)
+	return waitReady(ctx, out, c, name, w.timeout)
 }
 
 func listCommand() *cobra.Command {
@@ -143,11 +164,15 @@ func listCommand() *cobra.Command {
 
 func deleteCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
+	var w waitFlags
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Delete a space and its namespace",
 		Example: `  # Deletes the space and its namespace with everything in it
-  landfall space delete team-a-web`,
+  landfall space delete team-a-web
+
+  # And waits until both are gone
+  landfall space delete team-a-web --wait`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cliutil.CompleteNameArg(&kube, nil, tenancy.SpacesResource),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -159,10 +184,19 @@ func deleteCommand() *cobra.Command {
 			if err := c.Delete(cmd.Context(), s); err != nil {
 				return fmt.Errorf("deleting space %s: %w", args[0], err)
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "space/%s deleted (its namespace is being deleted)\n", args[0])
+			if !w.wait {
+				_, err = fmt.Fprintf(cmd.OutOrStdout(), "space/%s deleted (its namespace is being deleted)\n", args[0])
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "space/%s deleted; waiting until its namespace is gone...\n", args[0])
+			if err := waitGone(cmd.Context(), c, args[0], w.timeout); err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "space/%s and its namespace are gone\n", args[0])
 			return err
 		},
 	}
+	w.bind(cmd, "until the space and its namespace are gone")
 	kube.Bind(cmd.Flags())
 	return cmd
 }

@@ -36,7 +36,7 @@ func TestSpaceCommand_TenantCreatesListsAndDeletes(t *testing.T) {
 	g.Expect(out).To(Equal("space/" + name + " created for account " + account + "; access is granted once its templates are ready (landfall spaces)\n"))
 	_, err = execute(t, "create", bobSpace, "--account", bobs, "--kubeconfig", bob)
 	g.Expect(err).NotTo(HaveOccurred())
-	waitReady(t, name)
+	waitSpaceReady(t, name)
 
 	// The list shows the spaces the account's role names, which the
 	// account reconciler updates apart from the space's readiness.

@@ -25,7 +25,7 @@ func startManager(t *testing.T)                    { tenants.StartManager(t) }
 func adminClient(t *testing.T) client.Client       { return tenants.AdminClient(t) }
 func kubeconfig(t *testing.T, user string) string  { return tenants.Kubeconfig(t, user) }
 func newAccount(t *testing.T, group string) string { return tenants.NewAccount(t, group) }
-func waitReady(t *testing.T, name string)          { tenants.WaitReady(t, name) }
+func waitSpaceReady(t *testing.T, name string)     { tenants.WaitReady(t, name) }
 
 // execute runs the command with args and returns what it printed.
 func execute(t *testing.T, args ...string) (string, error) {

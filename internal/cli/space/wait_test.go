@@ -1,0 +1,62 @@
+package space
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/rand"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+// TestSpaceCommand_Wait: with --wait, create returns once the space is
+// ready and delete once its namespace is gone, so a script can go on
+// with the next step; a space that cannot become ready fails at once.
+func TestSpaceCommand_Wait(t *testing.T) {
+	g := NewWithT(t)
+	startManager(t)
+	admin := adminClient(t)
+	alice := kubeconfig(t, "alice")
+	account := newAccount(t, "team-a")
+	name, broken := "w-"+rand.String(5), "w-"+rand.String(5)
+	t.Cleanup(func() {
+		for _, s := range []string{name, broken} {
+			_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: s}})
+		}
+	})
+
+	out, err := execute(t, "create", name, "--account", account, "--wait", "--kubeconfig", alice)
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Expect(out).To(MatchRegexp(`space/` + name + ` ready: .+\n$`))
+	var s landfallv1alpha1.Space
+	g.Expect(admin.Get(t.Context(), client.ObjectKey{Name: name}, &s)).To(Succeed())
+	g.Expect(s.Status.AccessGranted).To(BeTrue(), "ready means alice is bound")
+
+	// A missing template may yet be created: the space waits for it, and
+	// --wait says what it waits for until its timeout.
+	out, err = execute(t, "create", broken, "--account", account, "--template", "no-such-template", "--wait", "--timeout", "3s", "--kubeconfig", alice)
+	g.Expect(err).To(MatchError(ContainSubstring("waiting for space " + broken + " to be ready: not ready after 3s")))
+	g.Expect(out).To(ContainSubstring("no-such-template"))
+	g.Expect(admin.Delete(t.Context(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: broken}})).To(Succeed())
+
+	// Past the account's space limit (a platform admin may create it; the
+	// manager then holds it back), the space is stalled: --wait fails at
+	// once with the manager's reason.
+	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"space":{"limit":1}}}`))
+	g.Expect(admin.Patch(t.Context(), &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: account}}, patch)).To(Succeed())
+	over := "w-" + rand.String(5)
+	t.Cleanup(func() { _ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}}) })
+	out, err = execute(t, "create", over, "--account", account, "--wait", "--kubeconfig", kubeconfig(t, "platform-admin"))
+	g.Expect(err).To(MatchError(ContainSubstring("space "+over+" is stalled ("+landfallv1alpha1.SpaceLimitExceededReason+")")), out)
+
+	out, err = execute(t, "delete", name, "--wait", "--kubeconfig", alice)
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Expect(out).To(HaveSuffix("space/" + name + " and its namespace are gone\n"))
+	g.Expect(apierrors.IsNotFound(admin.Get(t.Context(), client.ObjectKey{Name: name}, &corev1.Namespace{}))).To(BeTrue(), "the namespace is gone too")
+}

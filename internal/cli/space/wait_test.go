@@ -51,7 +51,9 @@ func TestSpaceCommand_Wait(t *testing.T) {
 	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"space":{"limit":1}}}`))
 	g.Expect(admin.Patch(t.Context(), &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: account}}, patch)).To(Succeed())
 	over := "w-" + rand.String(5)
-	t.Cleanup(func() { _ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}}) })
+	t.Cleanup(func() {
+		_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}})
+	})
 	out, err = execute(t, "create", over, "--account", account, "--wait", "--kubeconfig", kubeconfig(t, "platform-admin"))
 	g.Expect(err).To(MatchError(ContainSubstring("space "+over+" is stalled ("+landfallv1alpha1.SpaceLimitExceededReason+")")), out)
 

@@ -1,7 +1,6 @@
 package space
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	. "github.com/onsi/gomega"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
@@ -20,16 +18,8 @@ import (
 
 func TestSpaceCommand_TenantCreatesListsAndDeletes(t *testing.T) {
 	g := NewWithT(t)
-	startManager(t)
-	admin := adminClient(t)
-	alice, bob := kubeconfig(t, "alice"), kubeconfig(t, "bob")
-	account, bobs := newAccount(t, "team-a"), newAccount(t, "team-b")
-	name, bobSpace := "web-"+rand.String(5), "bob-"+rand.String(5)
-	t.Cleanup(func() {
-		for _, s := range []string{name, bobSpace} {
-			_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: s}})
-		}
-	})
+	f := newTwoTenants(t)
+	admin, alice, bob, account, bobs, name, bobSpace := f.admin, f.alice, f.bob, f.account, f.bobs, f.name, f.bobSpace
 
 	out, err := execute(t, "create", name, "--account", account, "--kubeconfig", alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)

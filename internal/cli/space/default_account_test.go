@@ -1,16 +1,13 @@
 package space
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/rand"
 
-	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 )
 
@@ -37,16 +34,8 @@ func complete(t *testing.T, args ...string) []string {
 // may not list either).
 func TestSpaceCommand_DefaultAccountAndCompletion(t *testing.T) {
 	g := NewWithT(t)
-	startManager(t)
-	admin := adminClient(t)
-	alice, bob := kubeconfig(t, "alice"), kubeconfig(t, "bob")
-	account, bobs := newAccount(t, "team-a"), newAccount(t, "team-b")
-	name, bobSpace := "web-"+rand.String(5), "bob-"+rand.String(5)
-	t.Cleanup(func() {
-		for _, s := range []string{name, bobSpace} {
-			_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: s}})
-		}
-	})
+	f := newTwoTenants(t)
+	alice, bob, account, bobs, name, bobSpace := f.alice, f.bob, f.account, f.bobs, f.name, f.bobSpace
 
 	// An account of an earlier test may still be going away: until it
 	// has, alice belongs to two and must choose.

@@ -2,10 +2,15 @@ package space
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/rand"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
@@ -38,4 +43,27 @@ func execute(t *testing.T, args ...string) (string, error) {
 	cmd.SetContext(t.Context())
 	err := cmd.Execute()
 	return out.String(), err
+}
+
+// twoTenants is alice of account team-a and bob of account team-b, and a
+// space name for each, deleted at the end of the test.
+type twoTenants struct {
+	admin          client.Client
+	alice, bob     string // kubeconfig files
+	account, bobs  string // their accounts
+	name, bobSpace string
+}
+
+func newTwoTenants(t *testing.T) twoTenants {
+	t.Helper()
+	startManager(t)
+	f := twoTenants{admin: adminClient(t), alice: kubeconfig(t, "alice"), bob: kubeconfig(t, "bob")}
+	f.account, f.bobs = newAccount(t, "team-a"), newAccount(t, "team-b")
+	f.name, f.bobSpace = "web-"+rand.String(5), "bob-"+rand.String(5)
+	t.Cleanup(func() {
+		for _, s := range []string{f.name, f.bobSpace} {
+			_ = f.admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: s}})
+		}
+	})
+	return f
 }

@@ -190,6 +190,11 @@ alice=$($landfall dev kubeconfig --dir "$dir" --user alice)
 bob=$($landfall dev kubeconfig --dir "$dir" --user bob)
 # Ready once the manager has granted the account's subjects their rights.
 $kubectl wait --for=condition=Ready accounts.landfall.dev/team-a --timeout=60s >/dev/null
+# The API server's RBAC follows the binding a moment later.
+for _ in $(seq 50); do
+  $kubectl --kubeconfig "$alice" auth can-i get accounts.landfall.dev/team-a >/dev/null 2>&1 && break
+  sleep 0.2
+done
 # alice belongs to team-a only, so it is her default account.
 $landfall space create team-a-web --wait --kubeconfig "$alice"
 $landfall spaces --kubeconfig "$alice"
@@ -207,7 +212,7 @@ echo "alice tries to create a space for team B's account:"
 $landfall space create team-b-x --account team-b --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
 echo "Team A's AccountQuota holds across all its spaces; with room for 3 ConfigMaps (the CA bundle is one):"
 $kubectl patch accountquotas.landfall.dev/team-a --type merge -p '{"spec":{"quota":{"hard":{"count/configmaps":"3"}}}}' >/dev/null
-cms_used() { $kubectl get accountquotas.landfall.dev/team-a -o jsonpath="{.status.used['count/configmaps']}"; }
+cms_used() { $kubectl get accountquotas.landfall.dev/team-a -o jsonpath="{.status.used['count/configmaps']}" 2>/dev/null; }
 for _ in $(seq 100); do [ "$(cms_used)" = 1 ] && break; sleep 0.2; done
 for cm in settings features flags; do
   $kubectl --kubeconfig "$alice" -n team-a-web create configmap "$cm" 2>&1 | sed 's/^/  /' || true
@@ -220,7 +225,7 @@ for _ in $(seq 50); do
 done
 $kubectl --kubeconfig "$alice" -n team-a-web get configmap flags --no-headers | sed 's/^/  /'
 echo "alice reads her account's usage from the Account (she may not read the AccountQuota):"
-alice_used() { $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a -o jsonpath="{.status.quotas[0].used['count/configmaps']}"; }
+alice_used() { $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a -o jsonpath="{.status.quotas[0].used['count/configmaps']}" 2>/dev/null; }
 for _ in $(seq 50); do [ "$(alice_used)" = 3 ] && break; sleep 0.2; done
 $landfall account describe team-a --kubeconfig "$alice" | sed 's/^/  /'
 

@@ -67,11 +67,14 @@ type rbacApplied struct {
 	at          time.Time
 }
 
-// rbacReapplyAfter is how long an applied fingerprint is trusted: a
-// reconcile after it applies the RBAC again, which reverts drift (someone
-// editing the per-account ClusterRole) at the latest on the first
-// reconcile after it.
-const rbacReapplyAfter = 10 * time.Minute
+// rbacReapplyAfter is how long an applied fingerprint is trusted: the
+// first reconcile after it applies the RBAC again, which reverts drift
+// (someone editing or deleting the per-account ClusterRole). The manager
+// does not watch those objects, so, as before the fingerprint, drift is
+// reverted by the account's next reconcile (a space created or deleted,
+// the account or one of its quotas changed), now at most one such
+// reconcile per minute later.
+const rbacReapplyAfter = time.Minute
 
 // Reconcile brings one Account up to date and patches its status once.
 func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
@@ -92,7 +95,8 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (re
 	return ctrl.Result{}, r.reconcile(ctx, obj)
 }
 
-// reconcile records the spaces and applies the account's RBAC.
+// reconcile records the spaces and the quotas' usage and applies the
+// account's RBAC when it would change (rbacFingerprint).
 func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1.Account) error {
 	spaces, err := r.spaces(ctx, obj.Name)
 	if err != nil {
@@ -122,7 +126,7 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 // rbacFingerprint is what reconcileRBAC's objects are made from: the
 // subjects and the space names (which cannot hold a comma).
 func rbacFingerprint(obj *landfallv1alpha1.Account, spaces []string) string {
-	subjects, _ := json.Marshal(obj.Spec.Subjects) //nolint:errchkjson // plain strings always marshal
+	subjects, _ := json.Marshal(obj.Spec.Subjects) // plain strings: it cannot fail
 	return string(subjects) + "|" + strings.Join(spaces, ",")
 }
 

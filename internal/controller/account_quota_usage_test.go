@@ -12,9 +12,11 @@ import (
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
 
-// TestAccountQuotaUsageChanged: the Account follows what its status
-// shows of a quota, and not the reservation every admitted create writes.
-func TestAccountQuotaUsageChanged(t *testing.T) {
+// TestAccountReconciler_QuotaUsagePredicate: the Account follows what its
+// status shows of a quota, and not the reservation every admitted create
+// writes.
+func TestAccountReconciler_QuotaUsagePredicate(t *testing.T) {
+	t.Parallel()
 	base := func() *landfallv1alpha1.AccountQuota {
 		q := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: "q", Generation: 1}}
 		q.Spec.Account = "team-a"
@@ -48,6 +50,7 @@ func TestAccountQuotaUsageChanged(t *testing.T) {
 		"another account": {want: true, change: func(q *landfallv1alpha1.AccountQuota) { q.Spec.Account = "team-b" }},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			n := base()
 			tc.change(n)
 			NewWithT(t).Expect(accountQuotaUsageChanged().Update(event.UpdateEvent{ObjectOld: base(), ObjectNew: n})).To(Equal(tc.want))

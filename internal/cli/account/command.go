@@ -200,33 +200,35 @@ func runDescribe(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, na
 }
 
 // printDescribe writes what `account describe` shows of a.
-func printDescribe(out io.Writer, a *landfallv1alpha1.Account) error {
-	fmt.Fprintf(out, "Name:          %s\n", a.Name)
-	fmt.Fprintf(out, "Subjects:      %s\n", subjects(a.Spec.Subjects))
-	fmt.Fprintf(out, "Space role:    %s\n", a.GetSpaceClusterRole())
+func printDescribe(w io.Writer, a *landfallv1alpha1.Account) error {
+	var out strings.Builder
+	fmt.Fprintf(&out, "Name:          %s\n", a.Name)
+	fmt.Fprintf(&out, "Subjects:      %s\n", subjects(a.Spec.Subjects))
+	fmt.Fprintf(&out, "Space role:    %s\n", a.GetSpaceClusterRole())
 	if a.Spec.Space.Limit != nil {
-		fmt.Fprintf(out, "Space limit:   %d\n", *a.Spec.Space.Limit)
+		fmt.Fprintf(&out, "Space limit:   %d\n", *a.Spec.Space.Limit)
 	}
 	if a.Spec.Space.NamePrefix != "" {
-		fmt.Fprintf(out, "Name prefix:   %s\n", a.Spec.Space.NamePrefix)
+		fmt.Fprintf(&out, "Name prefix:   %s\n", a.Spec.Space.NamePrefix)
 	}
 	var tpls []string
 	for _, t := range a.Spec.Space.Templates {
 		tpls = append(tpls, t.Name)
 	}
-	fmt.Fprintf(out, "Templates:     %s\n", strings.Join(tpls, ", "))
-	fmt.Fprintf(out, "Spaces:        %s\n", strings.Join(a.Status.Spaces, ", "))
-	fmt.Fprintf(out, "Ready:         %s\n", ready(a.Status.Conditions))
+	fmt.Fprintf(&out, "Templates:     %s\n", strings.Join(tpls, ", "))
+	fmt.Fprintf(&out, "Spaces:        %s\n", strings.Join(a.Status.Spaces, ", "))
+	fmt.Fprintf(&out, "Ready:         %s\n", ready(a.Status.Conditions))
 	// From the Account's status, which its subjects may read (they may
 	// not read AccountQuotas).
 	for _, q := range a.Status.Quotas {
-		fmt.Fprintf(out, "Quota %s:\n", q.Name)
+		fmt.Fprintf(&out, "Quota %s:\n", q.Name)
 		for _, res := range slices.Sorted(maps.Keys(q.Hard)) {
 			used, hard := q.Used[res], q.Hard[res]
-			fmt.Fprintf(out, "  %-24s %s / %s\n", res, used.String(), hard.String())
+			fmt.Fprintf(&out, "  %-24s %s / %s\n", res, used.String(), hard.String())
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, out.String())
+	return err
 }
 
 func subjects(s []rbacv1.Subject) string {

@@ -16,6 +16,7 @@ import (
 // from the Account's status (a tenant may not read AccountQuotas), one
 // resource a line, sorted, with usage not yet counted shown as 0.
 func TestPrintDescribe_ShowsQuotaUsageFromTheAccount(t *testing.T) {
+	t.Parallel()
 	g := NewWithT(t)
 	a := &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}
 	a.Status.Spaces = []string{"team-a-web"}

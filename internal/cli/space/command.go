@@ -56,6 +56,9 @@ func createCommand() *cobra.Command {
   landfall space create team-a-web --wait`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := w.validate(); err != nil {
+				return err
+			}
 			if account == "" {
 				var err error
 				if account, err = defaultAccount(cmd.Context(), &kube); err != nil {
@@ -120,7 +123,15 @@ type waitFlags struct {
 
 func (w *waitFlags) bind(cmd *cobra.Command, what string) {
 	cmd.Flags().BoolVar(&w.wait, "wait", false, "wait "+what)
-	cmd.Flags().DurationVar(&w.timeout, "timeout", 2*time.Minute, "how long --wait waits")
+	cmd.Flags().DurationVar(&w.timeout, "timeout", 2*time.Minute, "how long --wait waits (with --wait only)")
+}
+
+// validate rejects a --wait that could not wait.
+func (w *waitFlags) validate() error {
+	if w.wait && w.timeout <= 0 {
+		return cliutil.UsageError(fmt.Errorf("--timeout %s: want a positive duration", w.timeout))
+	}
+	return nil
 }
 
 func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string, w waitFlags) error {
@@ -176,6 +187,9 @@ func deleteCommand() *cobra.Command {
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cliutil.CompleteNameArg(&kube, nil, tenancy.SpacesResource),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := w.validate(); err != nil {
+				return err
+			}
 			c, err := kube.Client()
 			if err != nil {
 				return err

@@ -37,15 +37,17 @@ func TestSpaceCommand_DefaultAccountAndCompletion(t *testing.T) {
 	f := newTwoTenants(t)
 	alice, bob, account, bobs, name, bobSpace := f.alice, f.bob, f.account, f.bobs, f.name, f.bobSpace
 
-	// An account of an earlier test may still be going away: until it
-	// has, alice belongs to two and must choose.
+	// Until the API server's RBAC grants alice her new account, she has
+	// none to default to.
 	g.Eventually(func() (string, error) {
 		return execute(t, "create", name, "--kubeconfig", alice)
 	}).WithTimeout(30 * time.Second).Should(ContainSubstring("space/" + name + " created for account " + account))
 	_, err := execute(t, "create", bobSpace, "--account", bobs, "--kubeconfig", bob)
 	g.Expect(err).NotTo(HaveOccurred())
 
-	g.Expect(complete(t, "create", "x", "--kubeconfig", alice, "--account", "")).To(Equal([]string{account}))
+	// Completion names what RBAC grants, which lags an account's deletion.
+	g.Eventually(func() []string { return complete(t, "create", "x", "--kubeconfig", alice, "--account", "") }).
+		WithTimeout(30 * time.Second).Should(Equal([]string{account}))
 	g.Eventually(func() []string { return complete(t, "delete", "--kubeconfig", alice, "") }).
 		WithTimeout(30 * time.Second).Should(Equal([]string{name}))
 	g.Expect(complete(t, "delete", "--kubeconfig", alice, name, "")).To(BeEmpty(), "one name only")

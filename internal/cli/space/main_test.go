@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
-
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
 )

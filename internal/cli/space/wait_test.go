@@ -3,6 +3,7 @@ package space
 import (
 	"context"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -40,8 +41,8 @@ func TestSpaceCommand_Wait(t *testing.T) {
 
 	// A missing template may yet be created: the space waits for it, and
 	// --wait says what it waits for until its timeout.
-	out, err = execute(t, "create", broken, "--account", account, "--template", "no-such-template", "--wait", "--timeout", "3s", "--kubeconfig", alice)
-	g.Expect(err).To(MatchError(ContainSubstring("waiting for space " + broken + " to be ready: not ready after 3s")))
+	out, err = execute(t, "create", broken, "--account", account, "--template", "no-such-template", "--wait", "--timeout", "10s", "--kubeconfig", alice)
+	g.Expect(err).To(MatchError(ContainSubstring("waiting for space " + broken + " to be ready: not ready after 10s")))
 	g.Expect(out).To(ContainSubstring("no-such-template"))
 	g.Expect(admin.Delete(t.Context(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: broken}})).To(Succeed())
 
@@ -49,14 +50,20 @@ func TestSpaceCommand_Wait(t *testing.T) {
 	// manager then holds it back), the space is stalled: --wait fails at
 	// once with the manager's reason.
 	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"space":{"limit":1}}}`))
-	g.Expect(admin.Patch(t.Context(), &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: account}}, patch)).To(Succeed())
+	acc := &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: account}}
+	g.Expect(admin.Patch(t.Context(), acc, patch)).To(Succeed())
+	// The manager has seen the limit.
+	g.Eventually(func(g Gomega) {
+		g.Expect(admin.Get(t.Context(), client.ObjectKey{Name: account}, acc)).To(Succeed())
+		g.Expect(acc.Status.ObservedGeneration).To(Equal(acc.Generation))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
 	over := "w-" + rand.String(5)
-	t.Cleanup(func() {
-		_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}})
-	})
+	t.Cleanup(func() { _ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}}) })
 	out, err = execute(t, "create", over, "--account", account, "--wait", "--kubeconfig", kubeconfig(t, "platform-admin"))
 	g.Expect(err).To(MatchError(ContainSubstring("space "+over+" is stalled ("+landfallv1alpha1.SpaceLimitExceededReason+")")), out)
 
+	_, err = execute(t, "delete", name, "--wait", "--timeout", "0s", "--kubeconfig", alice)
+	g.Expect(err).To(MatchError(ContainSubstring("--timeout 0s: want a positive duration")))
 	out, err = execute(t, "delete", name, "--wait", "--kubeconfig", alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	g.Expect(out).To(HaveSuffix("space/" + name + " and its namespace are gone\n"))

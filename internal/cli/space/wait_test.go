@@ -58,7 +58,9 @@ func TestSpaceCommand_Wait(t *testing.T) {
 		g.Expect(acc.Status.ObservedGeneration).To(Equal(acc.Generation))
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 	over := "w-" + rand.String(5)
-	t.Cleanup(func() { _ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}}) })
+	t.Cleanup(func() {
+		_ = admin.Delete(context.Background(), &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: over}})
+	})
 	out, err = execute(t, "create", over, "--account", account, "--wait", "--kubeconfig", kubeconfig(t, "platform-admin"))
 	g.Expect(err).To(MatchError(ContainSubstring("space "+over+" is stalled ("+landfallv1alpha1.SpaceLimitExceededReason+")")), out)
 

@@ -18,7 +18,8 @@ import (
 
 // TestSpaceCommand_Wait: with --wait, create returns once the space is
 // ready and delete once its namespace is gone, so a script can go on
-// with the next step; a space that cannot become ready fails at once.
+// with the next step; a stalled space fails at once, and one waiting for
+// a missing template times out saying what it waits for.
 func TestSpaceCommand_Wait(t *testing.T) {
 	g := NewWithT(t)
 	startManager(t)

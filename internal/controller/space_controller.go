@@ -366,6 +366,9 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 	case ns.Labels[tenancy.LabelSpace] != obj.Name:
 		// Never created by us (a conflict): nothing to delete.
 	default:
+		if err := r.markDeleting(ctx, obj); err != nil {
+			return ctrl.Result{}, err
+		}
 		if ns.DeletionTimestamp.IsZero() {
 			if err := r.Delete(ctx, ns); client.IgnoreNotFound(err) != nil {
 				return ctrl.Result{}, fmt.Errorf("deleting namespace %s: %w", obj.Name, err)
@@ -381,6 +384,30 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
 	}
 	return ctrl.Result{}, nil
+}
+
+// markDeleting sets Ready=False and Reconciling=True (Deleting) once, so
+// a space whose namespace is going away stops showing its last Ready.
+func (r *SpaceReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Space) error {
+	if c := meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil && c.Reason == landfallv1alpha1.DeletingReason {
+		return nil
+	}
+	base := obj.DeepCopy()
+	msg := fmt.Sprintf("namespace %s and everything in it are being deleted", obj.Name)
+	for _, t := range []string{landfallv1alpha1.ReadyCondition, landfallv1alpha1.ReconcilingCondition} {
+		status := metav1.ConditionFalse
+		if t == landfallv1alpha1.ReconcilingCondition {
+			status = metav1.ConditionTrue
+		}
+		meta.SetStatusCondition(&obj.Status.Conditions, metav1.Condition{
+			Type: t, Status: status, Reason: landfallv1alpha1.DeletingReason, Message: msg, ObservedGeneration: obj.Generation,
+		})
+	}
+	meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
+	if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("patching status: %w", err)
+	}
+	return nil
 }
 
 // finalizeStatus summarises the outcome into conditions and patches the

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/rand"
@@ -71,4 +72,37 @@ func TestSpaceCommand_Wait(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	g.Expect(out).To(HaveSuffix("space/" + name + " and its namespace are gone\n"))
 	g.Expect(apierrors.IsNotFound(admin.Get(t.Context(), client.ObjectKey{Name: name}, &corev1.Namespace{}))).To(BeTrue(), "the namespace is gone too")
+}
+
+// TestSpaceCommand_DeletingSpaceSaysSo: while its namespace is going away
+// (here held by a finalizer), the Space is no longer Ready but Deleting,
+// delete --wait waits for it, and it is gone once the namespace is.
+func TestSpaceCommand_DeletingSpaceSaysSo(t *testing.T) {
+	g := NewWithT(t)
+	f := newTwoTenants(t)
+	out, err := execute(t, "create", f.name, "--account", f.account, "--wait", "--kubeconfig", f.alice)
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: f.name, Name: "held", Finalizers: []string{"landfall.dev/test-hold"}}}
+	g.Expect(f.admin.Create(t.Context(), held)).To(Succeed())
+	release := func() {
+		_ = f.admin.Patch(context.Background(), held, client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`)))
+	}
+	t.Cleanup(release)
+
+	_, err = execute(t, "delete", f.name, "--wait", "--timeout", "2s", "--kubeconfig", f.alice)
+	g.Expect(err).To(MatchError(ContainSubstring("still there after 2s")))
+	var s landfallv1alpha1.Space
+	g.Eventually(func(g Gomega) {
+		g.Expect(f.admin.Get(t.Context(), client.ObjectKey{Name: f.name}, &s)).To(Succeed())
+		g.Expect(meta.FindStatusCondition(s.Status.Conditions, landfallv1alpha1.ReadyCondition)).To(And(
+			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", landfallv1alpha1.DeletingReason)))
+	}).WithTimeout(30 * time.Second).Should(Succeed())
+	out, err = execute(t, "list", "--kubeconfig", f.alice)
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Expect(out).To(MatchRegexp(f.name + `\s+` + f.account + `\s+False\s+Terminating: `))
+
+	release()
+	out, err = execute(t, "delete", f.name, "--wait", "--kubeconfig", f.alice)
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	g.Expect(out).To(HaveSuffix("space/" + f.name + " and its namespace are gone\n"))
 }

@@ -54,10 +54,11 @@ func (t *target) bind(cmd *cobra.Command) {
 	t.ns.Bind(cmd.Flags())
 }
 
-// completeEnv completes the ENV argument with the Environments of the
-// namespace -n selects.
-func (t *target) completeEnv() cobra.CompletionFunc {
-	return cliutil.CompleteNameArg(&t.kube, &t.ns, landfallv1alpha1.GroupVersion.WithResource("environments"))
+// bindEnvArg is bind for a command whose argument is ENV: the shell
+// completes it with the Environments of the namespace -n selects.
+func (t *target) bindEnvArg(cmd *cobra.Command) {
+	t.bind(cmd)
+	cmd.ValidArgsFunction = cliutil.CompleteNameArg(&t.kube, &t.ns, landfallv1alpha1.GroupVersion.WithResource("environments"))
 }
 
 // get returns a client and the named Environment.

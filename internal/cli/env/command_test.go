@@ -16,6 +16,7 @@ import (
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 	"github.com/landfall-dev/landfall/internal/delivery"
 	dt "github.com/landfall-dev/landfall/internal/deliverytest"
 )
@@ -107,9 +108,7 @@ func TestEnvCommand_DiffSyncHistoryRollback(t *testing.T) {
 	g.Expect(strings.Fields(lines[1])[:3]).To(Equal([]string{"dev", f.first[:12], "True"}))
 
 	// The shell completes ENV with the environments of -n.
-	out, err = execute(t, "__complete", "status", "-n", f.platform, "--kubeconfig", f.alice, "d")
-	g.Expect(err).NotTo(HaveOccurred(), out)
-	g.Expect(strings.Split(out, "\n")[0]).To(Equal("dev"), out)
+	g.Expect(clitest.Complete(t, Command(), "status", "-n", f.platform, "--kubeconfig", f.alice, "d")[0]).To(Equal("dev"))
 
 	out, err = execute(t, f.as("status", "dev")...)
 	g.Expect(err).NotTo(HaveOccurred(), out)

@@ -77,8 +77,7 @@ environment that targets a registered cluster needs --target-kubeconfig.`,
 	cmd.Flags().BoolVar(&o.impersonate, "impersonate", false, "dry-run as the environment's ServiceAccount")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit with 1 when a sync would change something")
 	o.output.Bind(cmd)
-	o.bind(cmd)
-	cmd.ValidArgsFunction = o.completeEnv()
+	o.bindEnvArg(cmd)
 	return cmd
 }
 

@@ -39,8 +39,7 @@ the gate, rolled back to, or re-applied to revert drift.`,
 		},
 	}
 	output.Bind(cmd)
-	t.bind(cmd)
-	cmd.ValidArgsFunction = t.completeEnv()
+	t.bindEnvArg(cmd)
 	return cmd
 }
 

@@ -43,8 +43,7 @@ annotation landfall.dev/rollback-to, honoured once.`,
 	cmd.Flags().StringVar(&to, "to", "", "revision to return to (default: the previous successful one)")
 	cmd.Flags().BoolVar(&waitDone, "wait", false, "wait until the revision is applied and report the outcome")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long --wait waits")
-	t.bind(cmd)
-	cmd.ValidArgsFunction = t.completeEnv()
+	t.bindEnvArg(cmd)
 	return cmd
 }
 

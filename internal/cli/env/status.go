@@ -34,8 +34,7 @@ func statusCommand() *cobra.Command {
 		},
 	}
 	output.Bind(cmd)
-	t.bind(cmd)
-	cmd.ValidArgsFunction = t.completeEnv()
+	t.bindEnvArg(cmd)
 	return cmd
 }
 

@@ -35,8 +35,7 @@ outcome; the command fails when the environment is not Ready.`,
 	}
 	cmd.Flags().BoolVar(&waitDone, "wait", false, "wait until the sync is done and report its outcome")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long --wait waits")
-	t.bind(cmd)
-	cmd.ValidArgsFunction = t.completeEnv()
+	t.bindEnvArg(cmd)
 	return cmd
 }
 

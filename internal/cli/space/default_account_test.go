@@ -1,7 +1,6 @@
 package space
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -9,23 +8,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/rand"
 
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 )
 
 // complete returns the candidates of a shell completion request.
 func complete(t *testing.T, args ...string) []string {
 	t.Helper()
-	out, err := execute(t, append([]string{"__complete"}, args...)...)
-	if err != nil {
-		t.Fatalf("completing %v: %v\n%s", args, err, out)
-	}
-	var got []string
-	for _, line := range strings.Split(out, "\n") {
-		if line == "" || strings.HasPrefix(line, ":") || strings.HasPrefix(line, "Completion ended") {
-			continue
-		}
-		got = append(got, line)
-	}
-	return got
+	return clitest.Complete(t, Command(), args...)
 }
 
 // TestSpaceCommand_DefaultAccountAndCompletion: a tenant of one account

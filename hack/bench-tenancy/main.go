@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -85,8 +84,12 @@ type phase struct {
 	// steal is the share of the machine's CPU time the hypervisor gave
 	// to other guests during the timed part: a shared VM's noise.
 	steal float64
-	cpu   map[string]float64
-	reqs  map[string]float64
+	// cpuBusy is the share of the machine's CPU time not idle: near
+	// 100%, the run was bound by the CPU, and the ratio of the runs'
+	// times is that of the work the machine did for each.
+	cpuBusy float64
+	cpu     map[string]float64
+	reqs    map[string]float64
 	// Manager runs only.
 	rss  int64
 	idle map[string]float64
@@ -173,6 +176,7 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	fmt.Printf("manager: all Ready in      %s (%.0f spaces/s)\n", m.elapsed.Round(time.Millisecond), float64(o.spaces)/m.elapsed.Seconds())
 	fmt.Printf("floor: plain SSA in        %s (%.0f spaces/s)\n", f.elapsed.Round(time.Millisecond), float64(o.spaces)/f.elapsed.Seconds())
 	fmt.Printf("CPU steal (manager/floor)  %.0f%% / %.0f%% of the machine's CPU time went to other guests of the host\n", 100*m.steal, 100*f.steal)
+	fmt.Printf("CPU busy (manager/floor)   %.0f%% / %.0f%% of the machine's CPU time was not idle\n", 100*m.cpuBusy, 100*f.cpuBusy)
 	fmt.Printf("ratio manager/floor        %.2fx median (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
 	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB, highest of the rounds (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
 	fmt.Printf("reconciles over %s idle   %.0f, first round (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
@@ -251,7 +255,7 @@ func (e *controlPlaneEnv) setup(ctx context.Context) error {
 	// manager's restConfig: no client-side limit).
 	e.admin = manager.ClientRate(e.cluster.AdminConfig())
 	var err error
-	if e.metrics, err = freeAddr(); err != nil {
+	if e.metrics, err = localcluster.FreeAddr(); err != nil {
 		return err
 	}
 	certDir := filepath.Join(e.cluster.Dir(), "webhook-certs")
@@ -463,6 +467,7 @@ func (m *meter) stop(ctx context.Context, p *phase) error {
 		return err
 	}
 	p.steal = benchproc.StealShare(m.sys, sys)
+	p.cpuBusy = benchproc.BusyShare(m.sys, sys)
 	if p.reqs, err = apiRequests(ctx, m.env.admin); err != nil {
 		return err
 	}
@@ -778,14 +783,6 @@ func runManager() error {
 		return fmt.Errorf("running manager: %w", err)
 	}
 	return nil
-}
-
-func freeAddr() (string, error) {
-	p, err := localcluster.FreePort()
-	if err != nil {
-		return "", err
-	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(p)), nil
 }
 
 // controlPlane returns the PIDs of the processes whose CPU time the

@@ -12,6 +12,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -42,7 +44,7 @@ func AccountRoleName(account string) string { return "landfall-account-" + accou
 // +kubebuilder:rbac:groups=landfall.dev,resources=accounts/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=landfall.dev,resources=accounts/finalizers,verbs=update
 // +kubebuilder:rbac:groups=landfall.dev,resources=accountquotas,verbs=get;list;watch
-// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles;clusterrolebindings,verbs=get;create;patch
+// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=clusterroles;clusterrolebindings,verbs=get;list;watch;create;patch
 
 // AccountReconciler keeps an account's status (its spaces and its
 // quotas' usage) and its per-account RBAC current: a ClusterRole granting
@@ -54,27 +56,12 @@ type AccountReconciler struct {
 	// Client reads (cached) and writes objects.
 	client.Client
 
-	// applied holds, per Account UID, the rbacApplied of its last
+	// applied holds, per Account UID, the rbacFingerprint of its last
 	// successful RBAC apply: a reconcile that changes only the status
 	// (an AccountQuota's usage, on every counted create and delete)
-	// applies nothing.
+	// applies nothing, unless the objects drifted (rbacDrifted).
 	applied sync.Map
 }
-
-// rbacApplied is what reconcileRBAC last applied for an account, and when.
-type rbacApplied struct {
-	fingerprint string
-	at          time.Time
-}
-
-// rbacReapplyAfter is how long an applied fingerprint is trusted: the
-// first reconcile after it applies the RBAC again, which reverts drift
-// (someone editing or deleting the per-account ClusterRole). The manager
-// does not watch those objects, so, as before the fingerprint, drift is
-// reverted by the account's next reconcile (a space created or deleted,
-// the account or one of its quotas changed), now at most one such
-// reconcile per minute later.
-const rbacReapplyAfter = time.Minute
 
 // Reconcile brings one Account up to date and patches its status once.
 func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
@@ -96,7 +83,8 @@ func (r *AccountReconciler) Reconcile(ctx context.Context, req ctrl.Request) (re
 }
 
 // reconcile records the spaces and the quotas' usage and applies the
-// account's RBAC when it would change (rbacFingerprint).
+// account's RBAC when it would change (rbacFingerprint) or has drifted
+// (rbacDrifted).
 func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1.Account) error {
 	spaces, err := r.spaces(ctx, obj.Name)
 	if err != nil {
@@ -110,17 +98,54 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
 	obj.Status.Quotas = quotas
 	fingerprint := rbacFingerprint(obj, spaces)
-	if last, ok := r.applied.Load(obj.UID); ok {
-		if l := last.(rbacApplied); l.fingerprint == fingerprint && time.Since(l.at) < rbacReapplyAfter {
-			return nil
+	if last, ok := r.applied.Load(obj.UID); ok && last.(string) == fingerprint {
+		drifted, err := r.rbacDrifted(ctx, AccountRoleName(obj.Name))
+		if err != nil || !drifted {
+			return err
 		}
 	}
 	if err := r.reconcileRBAC(ctx, obj, spaces); err != nil {
 		r.applied.Delete(obj.UID)
 		return err
 	}
-	r.applied.Store(obj.UID, rbacApplied{fingerprint: fingerprint, at: time.Now()})
+	r.applied.Store(obj.UID, fingerprint)
 	return nil
+}
+
+// rbacDrifted reports whether the per-account ClusterRole or
+// ClusterRoleBinding named name is missing from the cache or was written
+// by anyone but Landfall (foreignManaged). The manager watches both
+// (metadata only) and reconciles the owning Account on such a change
+// (rbacDriftPredicate), so a deleted binding or an edited role is
+// restored at once, not at the account's next change.
+func (r *AccountReconciler) rbacDrifted(ctx context.Context, name string) (bool, error) {
+	for _, gvk := range []schema.GroupVersionKind{rbacv1.SchemeGroupVersion.WithKind("ClusterRole"), rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding")} {
+		m := &metav1.PartialObjectMetadata{}
+		m.SetGroupVersionKind(gvk)
+		if err := r.Get(ctx, client.ObjectKey{Name: name}, m); err != nil {
+			if apierrors.IsNotFound(err) {
+				return true, nil
+			}
+			return false, fmt.Errorf("reading %s %s: %w", gvk.Kind, name, err)
+		}
+		if foreignManaged(m) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// foreignManaged reports whether a field manager other than Landfall's
+// has written obj. A force apply takes back the fields Landfall sets, and
+// a manager left owning none of them drops out of managedFields; one that
+// added fields of its own (a label) stays, and the apply leaves those.
+func foreignManaged(obj metav1.Object) bool {
+	for _, f := range obj.GetManagedFields() {
+		if f.Manager != tenancy.FieldManager {
+			return true
+		}
+	}
+	return false
 }
 
 // rbacFingerprint is what reconcileRBAC's objects are made from: the
@@ -214,13 +239,18 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 		return ctrl.Result{}, fmt.Errorf("listing spaces of account %s: %w", obj.Name, err)
 	}
 	if len(list.Items) > 0 {
+		names := make([]string, 0, len(list.Items))
 		for i := range list.Items {
 			s := &list.Items[i]
+			names = append(names, s.Name)
 			if s.DeletionTimestamp.IsZero() {
 				if err := r.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
 					return ctrl.Result{}, fmt.Errorf("deleting space %s: %w", s.Name, err)
 				}
 			}
+		}
+		if err := r.markDeleting(ctx, obj, names); err != nil {
+			return ctrl.Result{}, err
 		}
 		ctrl.LoggerFrom(ctx).Info("waiting for account spaces to be deleted", "spaces", len(list.Items))
 		return ctrl.Result{RequeueAfter: 5 * time.Second}, nil
@@ -232,6 +262,25 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
 	}
 	return ctrl.Result{}, nil
+}
+
+// markDeleting shows an account being deleted as such while its spaces
+// go: Ready=False and Reconciling=True (Deleting), counting the spaces
+// left, and status.spaces listing them. It patches only when that
+// changes.
+func (r *AccountReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) error {
+	base := obj.DeepCopy()
+	slices.Sort(spaces)
+	marked := setDeleting(&obj.Status.Conditions, obj.Generation, fmt.Sprintf("deleting %d space(s) and their namespaces", len(spaces)))
+	if !marked && slices.Equal(obj.Status.Spaces, spaces) {
+		return nil
+	}
+	obj.Status.Spaces = spaces
+	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+	if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("patching status: %w", err)
+	}
+	return nil
 }
 
 // finalizeStatus summarises the outcome and patches the status once.

@@ -9,8 +9,10 @@ import (
 // manager: namespaced objects cached as metadata only (the cluster-wide
 // caches of pods, ConfigMaps, workloads and Services that the account
 // quota and posture reconcilers watch) are kept without their
-// managedFields, most of their size, which no reconciler reads. A
-// Namespace's are kept: the space reconciler reads them (appliedMetadata).
+// managedFields, most of their size, which no reconciler reads.
+// Cluster-scoped objects keep theirs: the space reconciler reads a
+// Namespace's (appliedMetadata), the account reconciler those of its
+// ClusterRole and ClusterRoleBinding (foreignManaged).
 func CacheOptions() cache.Options {
 	return cache.Options{DefaultTransform: stripManagedFields}
 }

@@ -389,21 +389,10 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 // markDeleting sets Ready=False and Reconciling=True (Deleting) once, so
 // a space whose namespace is going away stops showing its last Ready.
 func (r *SpaceReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Space) error {
-	if c := meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil && c.Reason == landfallv1alpha1.DeletingReason {
+	base := obj.DeepCopy()
+	if !setDeleting(&obj.Status.Conditions, obj.Generation, fmt.Sprintf("namespace %s and everything in it are being deleted", obj.Name)) {
 		return nil
 	}
-	base := obj.DeepCopy()
-	msg := fmt.Sprintf("namespace %s and everything in it are being deleted", obj.Name)
-	for _, t := range []string{landfallv1alpha1.ReadyCondition, landfallv1alpha1.ReconcilingCondition} {
-		status := metav1.ConditionFalse
-		if t == landfallv1alpha1.ReconcilingCondition {
-			status = metav1.ConditionTrue
-		}
-		meta.SetStatusCondition(&obj.Status.Conditions, metav1.Condition{
-			Type: t, Status: status, Reason: landfallv1alpha1.DeletingReason, Message: msg, ObservedGeneration: obj.Generation,
-		})
-	}
-	meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
 	if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("patching status: %w", err)
 	}

@@ -177,10 +177,13 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	accountOfQuota := func(_ context.Context, o client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.(*landfallv1alpha1.AccountQuota).Spec.Account}}}
 	}
+	ownerAccount := handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &landfallv1alpha1.Account{}, handler.OnlyControllerOwner())
 	if err := ctrl.NewControllerManagedBy(mgr).Named(AccountControllerName).
 		For(&landfallv1alpha1.Account{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(accountOfSpace), builder.WithPredicates(createDeletePredicate())).
 		Watches(&landfallv1alpha1.AccountQuota{}, handler.EnqueueRequestsFromMapFunc(accountOfQuota), builder.WithPredicates(accountQuotaUsageChanged())).
+		WatchesMetadata(&rbacv1.ClusterRole{}, ownerAccount, builder.WithPredicates(rbacDriftPredicate())).
+		WatchesMetadata(&rbacv1.ClusterRoleBinding{}, ownerAccount, builder.WithPredicates(rbacDriftPredicate())).
 		WithOptions(copts).Complete(account); err != nil {
 		return fmt.Errorf("setting up account reconciler: %w", err)
 	}
@@ -257,6 +260,19 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 // those.
 func updateDeletePredicate() predicate.Predicate {
 	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
+}
+
+// rbacDriftPredicate passes the events of a per-account ClusterRole or
+// ClusterRoleBinding that the account reconciler must answer: a delete,
+// or an update by another field manager (foreignManaged). Creates and
+// Landfall's own applies are dropped, so keeping the RBAC current costs
+// no extra reconcile.
+func rbacDriftPredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		UpdateFunc:  func(e event.UpdateEvent) bool { return foreignManaged(e.ObjectNew) },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
 }
 
 // metadataDriftPredicate passes deletes and updates that change what a

@@ -43,6 +43,16 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// FreeAddr returns a loopback address ("127.0.0.1:port") whose port
+// FreePort picked.
+func FreeAddr() (string, error) {
+	p, err := FreePort()
+	if err != nil {
+		return "", err
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(p)), nil
+}
+
 // ephemeralStart returns the first port of the kernel's ephemeral range
 // (Linux's default when it cannot be read).
 func ephemeralStart() int {

@@ -8,11 +8,17 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
 
+// TestAccount_DeleteRemovesSpacesAndNamespaces: the account's limit and
+// name rule hold for its subjects; deleting it deletes its spaces and
+// their namespaces, says so while they go, and leaves nothing behind.
 func TestAccount_DeleteRemovesSpacesAndNamespaces(t *testing.T) {
 	g := NewWithT(t)
 	startManager(t)
@@ -46,7 +52,28 @@ func TestAccount_DeleteRemovesSpacesAndNamespaces(t *testing.T) {
 		waitSpaceReady(t, s)
 	}
 
+	// An object that a finalizer holds keeps one space's namespace, and so
+	// the account, while the other space goes: the account says it is
+	// being deleted, and which space it waits for.
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: spaces[0], Name: "held", Finalizers: []string{"landfall.dev/test-hold"}}}
+	g.Expect(admin.Create(ctx, held)).To(Succeed())
+	release := func() {
+		_ = admin.Patch(context.Background(), held, client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`)))
+	}
+	t.Cleanup(release)
+
 	g.Expect(admin.Delete(ctx, account)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		a := &landfallv1alpha1.Account{}
+		g.Expect(alice.Get(ctx, client.ObjectKeyFromObject(account), a)).To(Succeed())
+		g.Expect(a.Status.Spaces).To(Equal(spaces[:1]))
+		g.Expect(meta.FindStatusCondition(a.Status.Conditions, landfallv1alpha1.ReadyCondition)).To(And(
+			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", landfallv1alpha1.DeletingReason),
+			HaveField("Message", "deleting 1 space(s) and their namespaces")))
+		g.Expect(meta.IsStatusConditionTrue(a.Status.Conditions, landfallv1alpha1.ReconcilingCondition)).To(BeTrue())
+	}).WithTimeout(60 * time.Second).Should(Succeed())
+
+	release()
 	g.Eventually(func(g Gomega) {
 		for _, s := range spaces {
 			g.Expect(apierrors.IsNotFound(admin.Get(ctx, client.ObjectKey{Name: s}, &landfallv1alpha1.Space{}))).To(BeTrue(), "space %s", s)

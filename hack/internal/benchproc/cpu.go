@@ -86,6 +86,15 @@ func parseSystemCPU(stat string) (SystemCPU, error) {
 	return c, nil
 }
 
+// BusyShare returns the share of CPU time spent neither idle nor waiting
+// for I/O between two readings: near 1, the work was bound by the CPU.
+func BusyShare(before, after SystemCPU) float64 {
+	if d := after.Total - before.Total; d > 0 {
+		return 1 - (after.Idle-before.Idle)/d
+	}
+	return 0
+}
+
 // StealShare returns the share of CPU time stolen between two readings.
 func StealShare(before, after SystemCPU) float64 {
 	if d := after.Total - before.Total; d > 0 {

@@ -21,6 +21,19 @@ func TestParseSystemCPU(t *testing.T) {
 	if got := StealShare(before, after); math.Abs(got-0.25) > 1e-9 {
 		t.Errorf("steal share %v, want 0.25 (1 s of 4 s)", got)
 	}
+	if got := BusyShare(before, after); math.Abs(got-1) > 1e-9 {
+		t.Errorf("busy share %v, want 1 (no idle time between the readings)", got)
+	}
+	idle, err := parseSystemCPU("cpu  1300 0 200 800 100 0 0 300 50 0\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := BusyShare(after, idle); math.Abs(got-0) > 1e-9 {
+		t.Errorf("busy share %v, want 0 (only idle time between the readings)", got)
+	}
+	if got := BusyShare(before, idle); math.Abs(got-4.0/7) > 1e-9 {
+		t.Errorf("busy share %v, want 4/7 (4 s busy or stolen of 7 s)", got)
+	}
 	if got := StealShare(after, after); got != 0 {
 		t.Errorf("steal share without elapsed time %v, want 0", got)
 	}

@@ -165,7 +165,7 @@ func printList(out io.Writer, items []landfallv1alpha1.Account) error {
 		if a.Spec.Space.Limit != nil {
 			limit = fmt.Sprint(*a.Spec.Space.Limit)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", a.Name, subjects(a.Spec.Subjects), a.Status.SpaceCount, limit, ready(a.Status.Conditions))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", a.Name, subjects(a.Spec.Subjects), a.Status.SpaceCount, limit, ready(&a))
 	}
 	return tw.Flush()
 }
@@ -217,7 +217,7 @@ func printDescribe(w io.Writer, a *landfallv1alpha1.Account) error {
 	}
 	fmt.Fprintf(&out, "Templates:     %s\n", strings.Join(tpls, ", "))
 	fmt.Fprintf(&out, "Spaces:        %s\n", strings.Join(a.Status.Spaces, ", "))
-	fmt.Fprintf(&out, "Ready:         %s\n", ready(a.Status.Conditions))
+	fmt.Fprintf(&out, "Ready:         %s\n", readyDetail(a))
 	// From the Account's status, which its subjects may read (they may
 	// not read AccountQuotas).
 	for _, q := range a.Status.Quotas {
@@ -243,9 +243,25 @@ func subjects(s []rbacv1.Subject) string {
 	return strings.Join(parts, ",")
 }
 
-func ready(conds []metav1.Condition) string {
-	if c := meta.FindStatusCondition(conds, landfallv1alpha1.ReadyCondition); c != nil {
+// ready is the READY column: the Ready condition's status, or
+// Terminating for an account being deleted (its spaces go first).
+func ready(a *landfallv1alpha1.Account) string {
+	if a.DeletionTimestamp != nil {
+		return "Terminating"
+	}
+	if c := meta.FindStatusCondition(a.Status.Conditions, landfallv1alpha1.ReadyCondition); c != nil {
 		return string(c.Status)
 	}
 	return "Unknown"
+}
+
+// readyDetail is ready with the reason and message of a Ready condition
+// that is not True: why an account is not ready, or how its deletion is
+// getting on.
+func readyDetail(a *landfallv1alpha1.Account) string {
+	c := meta.FindStatusCondition(a.Status.Conditions, landfallv1alpha1.ReadyCondition)
+	if c == nil || c.Status == metav1.ConditionTrue {
+		return ready(a)
+	}
+	return fmt.Sprintf("%s (%s: %s)", ready(a), c.Reason, c.Message)
 }

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -287,9 +285,9 @@ func TestManager_AuditWebhookEndToEnd(t *testing.T) {
 	g.Expect(apierrors.IsNotFound(err)).To(BeFalse(), "%v", err)
 }
 
-// freeAddr returns a free loopback address (localcluster.FreePort).
+// freeAddr returns a free loopback address (localcluster.FreeAddr).
 func freeAddr(g Gomega) string {
-	p, err := localcluster.FreePort()
+	addr, err := localcluster.FreeAddr()
 	g.Expect(err).NotTo(HaveOccurred())
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(p))
+	return addr
 }

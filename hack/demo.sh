@@ -228,6 +228,15 @@ echo "alice reads her account's usage from the Account (she may not read the Acc
 alice_used() { $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a -o jsonpath="{.status.quotas[0].used['count/configmaps']}" 2>/dev/null; }
 for _ in $(seq 50); do [ "$(alice_used)" = 3 ] && break; sleep 0.2; done
 $landfall account describe team-a --kubeconfig "$alice" | sed 's/^/  /'
+echo "An admin deletes team A's account binding by mistake; the manager puts it back at once:"
+$kubectl delete clusterrolebinding landfall-account-team-a | sed 's/^/  /'
+for _ in $(seq 50); do
+  $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a >/dev/null 2>&1 && break
+  sleep 0.2
+done
+$kubectl get clusterrolebinding landfall-account-team-a --no-headers | sed 's/^/  /'
+printf 'alice may read her account again: '
+$kubectl --kubeconfig "$alice" auth can-i get accounts.landfall.dev/team-a 2>/dev/null || true
 
 step "Posture in the cluster: the manager's PostureReport, findings per namespace, and what a tenant sees"
 for _ in $(seq 100); do

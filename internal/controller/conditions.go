@@ -8,8 +8,9 @@ import (
 )
 
 // conditions writes the Ready, Reconciling and Stalled conditions of one
-// reconcile of an object at generation: the states summarizeTenancy and
-// summarizePeriodic map outcomes to.
+// reconcile of an object at generation: the states every reconciler's
+// summary (summarizeTenancy, summarizePeriodic, the Environment's and the
+// Promotion's summarize) maps outcomes to.
 type conditions struct {
 	list       *[]metav1.Condition
 	generation int64

@@ -77,15 +77,12 @@ func (r *EnvironmentReconciler) finalizeStatus(ctx context.Context, s *envSync, 
 // (a new commit may fix it), the retry interval after a transient error.
 func (r *EnvironmentReconciler) summarize(s *envSync, err error) (ctrl.Result, error) {
 	obj := s.env
-	gen := obj.Generation
-	set := func(t string, st metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(&obj.Status.Conditions, metav1.Condition{Type: t, Status: st, Reason: reason, Message: msg, ObservedGeneration: gen})
-	}
+	c := conditions{&obj.Status.Conditions, obj.Generation}
 	interval := obj.GetInterval()
 	if obj.Spec.Suspend && err == nil {
 		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
 		if meta.FindStatusCondition(obj.Status.Conditions, landfallv1alpha1.ReadyCondition) == nil {
-			set(landfallv1alpha1.ReadyCondition, metav1.ConditionUnknown, landfallv1alpha1.SuspendedReason, "suspended before the first sync")
+			c.set(landfallv1alpha1.ReadyCondition, metav1.ConditionUnknown, landfallv1alpha1.SuspendedReason, "suspended before the first sync")
 		}
 		return ctrl.Result{}, nil
 	}
@@ -94,29 +91,24 @@ func (r *EnvironmentReconciler) summarize(s *envSync, err error) (ctrl.Result, e
 		if reason == "" {
 			reason, msg = landfallv1alpha1.SyncSucceededReason, appliedMessage(obj, len(inventoryEntries(obj)))
 		}
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, reason, msg)
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
-		obj.Status.ObservedGeneration = gen
+		c.ready(reason, msg)
+		obj.Status.ObservedGeneration = obj.Generation
 		return ctrl.Result{RequeueAfter: interval}, nil
 	}
 	re, ok := asReconcileError(err)
 	if !ok {
 		// Unexpected (the manager's own API calls failed): let
 		// controller-runtime's rate limiter retry.
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, "failed to sync: "+err.Error())
-		set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason, "failed to sync: "+err.Error())
+		msg := "failed to sync: " + err.Error()
+		c.retrying(landfallv1alpha1.RetryingReason, msg, landfallv1alpha1.RetryingReason, msg)
 		return ctrl.Result{}, err
 	}
 	msg := re.Error()
-	set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, msg)
 	if re.policy == policyStall {
-		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, msg)
-		meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
+		c.stalled(re.reason, msg)
 		return ctrl.Result{RequeueAfter: interval}, nil
 	}
-	set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, landfallv1alpha1.RetryingReason, msg)
-	meta.RemoveStatusCondition(&obj.Status.Conditions, landfallv1alpha1.StalledCondition)
+	c.retrying(re.reason, msg, landfallv1alpha1.RetryingReason, msg)
 	return ctrl.Result{RequeueAfter: min(interval, r.retryInterval)}, nil
 }
 

@@ -264,34 +264,27 @@ func (r *PromotionReconciler) finalizeStatus(ctx context.Context, base, p *landf
 
 // summarize maps the outcome to a phase, conditions and a result.
 func (r *PromotionReconciler) summarize(p *landfallv1alpha1.Promotion, err error) (ctrl.Result, error) {
-	gen := p.Generation
-	p.Status.ObservedGeneration = gen
-	set := func(t string, st metav1.ConditionStatus, reason, msg string) {
-		meta.SetStatusCondition(&p.Status.Conditions, metav1.Condition{Type: t, Status: st, Reason: reason, Message: msg, ObservedGeneration: gen})
-	}
+	p.Status.ObservedGeneration = p.Generation
+	c := conditions{&p.Status.Conditions, p.Generation}
 	if err == nil {
 		p.Status.Phase = landfallv1alpha1.PromotionSucceeded
 		now := metav1.NewTime(r.now())
 		p.Status.CompletionTime = &now
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionTrue, landfallv1alpha1.PromotionSucceededReason, p.Status.Message)
-		meta.RemoveStatusCondition(&p.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
-		meta.RemoveStatusCondition(&p.Status.Conditions, landfallv1alpha1.StalledCondition)
+		c.ready(landfallv1alpha1.PromotionSucceededReason, p.Status.Message)
 		return ctrl.Result{}, nil
 	}
 	re, ok := asReconcileError(err)
 	if !ok {
 		p.Status.Message = "failed to reconcile: " + err.Error()
-		set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, landfallv1alpha1.RetryingReason, p.Status.Message)
+		c.retrying(landfallv1alpha1.RetryingReason, p.Status.Message, landfallv1alpha1.RetryingReason, p.Status.Message)
 		return ctrl.Result{}, err
 	}
 	p.Status.Message = re.Error()
-	set(landfallv1alpha1.ReadyCondition, metav1.ConditionFalse, re.reason, p.Status.Message)
 	if re.policy == policyStall {
 		p.Status.Phase = landfallv1alpha1.PromotionFailed
 		now := metav1.NewTime(r.now())
 		p.Status.CompletionTime = &now
-		set(landfallv1alpha1.StalledCondition, metav1.ConditionTrue, re.reason, p.Status.Message)
-		meta.RemoveStatusCondition(&p.Status.Conditions, landfallv1alpha1.ReconcilingCondition)
+		c.stalled(re.reason, p.Status.Message)
 		return ctrl.Result{}, reconcile.TerminalError(err)
 	}
 	switch re.reason {
@@ -304,7 +297,7 @@ func (r *PromotionReconciler) summarize(p *landfallv1alpha1.Promotion, err error
 	default:
 		p.Status.Phase = landfallv1alpha1.PromotionPromoting
 	}
-	set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, re.reason, p.Status.Message)
+	c.retrying(re.reason, p.Status.Message, re.reason, p.Status.Message)
 	if re.reason == landfallv1alpha1.WaitingForApprovalReason {
 		// The approval is a spec change: the watch brings it.
 		return ctrl.Result{}, nil

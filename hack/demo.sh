@@ -231,10 +231,15 @@ $landfall account describe team-a --kubeconfig "$alice" | sed 's/^/  /'
 echo "An admin deletes team A's account binding by mistake; the manager puts it back at once:"
 $kubectl delete clusterrolebinding landfall-account-team-a | sed 's/^/  /'
 for _ in $(seq 50); do
-  $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a >/dev/null 2>&1 && break
+  $kubectl get clusterrolebinding landfall-account-team-a >/dev/null 2>&1 && break
   sleep 0.2
 done
 $kubectl get clusterrolebinding landfall-account-team-a --no-headers | sed 's/^/  /'
+# The API server's RBAC follows the binding a moment later.
+for _ in $(seq 50); do
+  $kubectl --kubeconfig "$alice" auth can-i get accounts.landfall.dev/team-a >/dev/null 2>&1 && break
+  sleep 0.2
+done
 printf 'alice may read her account again: '
 $kubectl --kubeconfig "$alice" auth can-i get accounts.landfall.dev/team-a 2>/dev/null || true
 

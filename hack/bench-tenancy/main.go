@@ -84,8 +84,9 @@ type phase struct {
 	// steal is the share of the machine's CPU time the hypervisor gave
 	// to other guests during the timed part: a shared VM's noise.
 	steal float64
-	// cpuBusy is the share of the machine's CPU time not idle: near
-	// 100%, the run was bound by the CPU, and the ratio of the runs'
+	// cpuBusy is the share of the machine's CPU time not idle (stolen
+	// time counts as busy, so read it with steal): near 100% with no
+	// steal, the run was bound by the CPU, and the ratio of the runs'
 	// times is that of the work the machine did for each.
 	cpuBusy float64
 	cpu     map[string]float64

@@ -13,12 +13,14 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/tenancy"
@@ -38,7 +40,10 @@ func AccountRoleName(account string) string { return "landfall-account-" + accou
 //     (RBAC escalation check), which is why the manager holds create on
 //     spaces and get on accounts and templates; no escalate is needed.
 //     Account deletion removes both by garbage collection (owner
-//     references), so there is no delete. get is for EnsureSpaceRoles.
+//     references), so there is no delete. get is for EnsureSpaceRoles;
+//     list and watch let the manager see someone else change or delete
+//     the per-account objects (their metadata only, and of ClusterRoles
+//     only the per-account ones: CacheOptions).
 //
 // +kubebuilder:rbac:groups=landfall.dev,resources=accounts,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=landfall.dev,resources=accounts/status,verbs=get;update;patch
@@ -56,11 +61,22 @@ type AccountReconciler struct {
 	// Client reads (cached) and writes objects.
 	client.Client
 
-	// applied holds, per Account UID, the rbacFingerprint of its last
+	// applied holds, per Account UID, the rbacApplied of its last
 	// successful RBAC apply: a reconcile that changes only the status
 	// (an AccountQuota's usage, on every counted create and delete)
 	// applies nothing, unless the objects drifted (rbacDrifted).
 	applied sync.Map
+}
+
+// rbacApplied is what reconcileRBAC last applied for an account and the
+// resourceVersions the API server gave the two objects for it. Any other
+// resourceVersion is someone else's write: an edit, a removal of fields
+// (which leaves no managedFields entry of its own) or a delete and
+// re-create.
+type rbacApplied struct {
+	fingerprint string
+	roleRV      string
+	bindingRV   string
 }
 
 // Reconcile brings one Account up to date and patches its status once.
@@ -98,54 +114,86 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
 	obj.Status.Quotas = quotas
 	fingerprint := rbacFingerprint(obj, spaces)
-	if last, ok := r.applied.Load(obj.UID); ok && last.(string) == fingerprint {
-		drifted, err := r.rbacDrifted(ctx, AccountRoleName(obj.Name))
+	if last, ok := r.applied.Load(obj.UID); ok && last.(rbacApplied).fingerprint == fingerprint {
+		drifted, err := r.rbacDrifted(ctx, AccountRoleName(obj.Name), last.(rbacApplied))
 		if err != nil || !drifted {
 			return err
 		}
 	}
-	if err := r.reconcileRBAC(ctx, obj, spaces); err != nil {
+	applied, err := r.reconcileRBAC(ctx, obj, spaces)
+	if err != nil {
 		r.applied.Delete(obj.UID)
 		return err
 	}
-	r.applied.Store(obj.UID, fingerprint)
+	applied.fingerprint = fingerprint
+	r.applied.Store(obj.UID, applied)
 	return nil
 }
 
 // rbacDrifted reports whether the per-account ClusterRole or
-// ClusterRoleBinding named name is missing from the cache or was written
-// by anyone but Landfall (foreignManaged). The manager watches both
-// (metadata only) and reconciles the owning Account on such a change
+// ClusterRoleBinding named name is missing from the cache or has another
+// resourceVersion than last applied. The manager watches both (metadata
+// only) and reconciles the owning Account on someone else's write
 // (rbacDriftPredicate), so a deleted binding or an edited role is
-// restored at once, not at the account's next change.
-func (r *AccountReconciler) rbacDrifted(ctx context.Context, name string) (bool, error) {
-	for _, gvk := range []schema.GroupVersionKind{rbacv1.SchemeGroupVersion.WithKind("ClusterRole"), rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding")} {
+// restored at once, not at the account's next change. A cache that has
+// not yet seen Landfall's own apply only costs an apply that changes
+// nothing.
+func (r *AccountReconciler) rbacDrifted(ctx context.Context, name string, last rbacApplied) (bool, error) {
+	for kind, rv := range map[string]string{"ClusterRole": last.roleRV, "ClusterRoleBinding": last.bindingRV} {
 		m := &metav1.PartialObjectMetadata{}
-		m.SetGroupVersionKind(gvk)
+		m.SetGroupVersionKind(rbacv1.SchemeGroupVersion.WithKind(kind))
 		if err := r.Get(ctx, client.ObjectKey{Name: name}, m); err != nil {
 			if apierrors.IsNotFound(err) {
 				return true, nil
 			}
-			return false, fmt.Errorf("reading %s %s: %w", gvk.Kind, name, err)
+			return false, fmt.Errorf("reading %s %s: %w", kind, name, err)
 		}
-		if foreignManaged(m) {
+		if m.ResourceVersion != rv {
 			return true, nil
 		}
 	}
 	return false, nil
 }
 
-// foreignManaged reports whether a field manager other than Landfall's
-// has written obj. A force apply takes back the fields Landfall sets, and
-// a manager left owning none of them drops out of managedFields; one that
-// added fields of its own (a label) stays, and the apply leaves those.
-func foreignManaged(obj metav1.Object) bool {
-	for _, f := range obj.GetManagedFields() {
-		if f.Manager != tenancy.FieldManager {
-			return true
-		}
+// rbacDriftPredicate passes the events of a per-account ClusterRole or
+// ClusterRoleBinding that the account reconciler must answer: a delete,
+// or an update that is not one of its own applies (another
+// resourceVersion than it recorded for the owning Account, or no longer
+// owned by one). Creates, its own applies and other objects are dropped,
+// so keeping the RBAC current costs no extra reconcile.
+func (r *AccountReconciler) rbacDriftPredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			uid, ok := accountOwner(e.ObjectNew)
+			if !ok {
+				// An owner reference removed is drift; anything else is
+				// not ours.
+				_, owned := accountOwner(e.ObjectOld)
+				return owned
+			}
+			last, ok := r.applied.Load(uid)
+			if !ok {
+				return true
+			}
+			rv := e.ObjectNew.GetResourceVersion()
+			return rv != last.(rbacApplied).roleRV && rv != last.(rbacApplied).bindingRV
+		},
+		DeleteFunc: func(e event.DeleteEvent) bool {
+			_, owned := accountOwner(e.Object)
+			return owned
+		},
+		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
-	return false
+}
+
+// accountOwner returns the UID of the Account that controls obj.
+func accountOwner(obj metav1.Object) (types.UID, bool) {
+	ref := metav1.GetControllerOf(obj)
+	if ref == nil || ref.Kind != landfallv1alpha1.AccountKind || ref.APIVersion != landfallv1alpha1.GroupVersion.String() {
+		return "", false
+	}
+	return ref.UID, true
 }
 
 // rbacFingerprint is what reconcileRBAC's objects are made from: the
@@ -192,7 +240,7 @@ func (r *AccountReconciler) spaces(ctx context.Context, account string) ([]strin
 // reconcileRBAC applies the per-account ClusterRole and its binding, both
 // owned by the Account. Rules naming resources are only added when there
 // are names: an empty resourceNames would grant every object.
-func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) error {
+func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) (rbacApplied, error) {
 	name := AccountRoleName(obj.Name)
 	owner := metav1ac.OwnerReference().WithAPIVersion(landfallv1alpha1.GroupVersion.String()).
 		WithKind(landfallv1alpha1.AccountKind).WithName(obj.Name).WithUID(obj.UID).WithController(true)
@@ -207,7 +255,7 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 		role = role.WithRules(rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("spaces").WithVerbs("get", "delete").WithResourceNames(spaces...))
 	}
 	if err := r.Apply(ctx, role, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
-		return fmt.Errorf("applying cluster role %s: %w", name, err)
+		return rbacApplied{}, fmt.Errorf("applying cluster role %s: %w", name, err)
 	}
 	binding := rbacv1ac.ClusterRoleBinding(name).WithLabels(labels).WithOwnerReferences(owner).
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(name))
@@ -222,9 +270,16 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 		binding = binding.WithSubjects(sub)
 	}
 	if err := r.Apply(ctx, binding, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
-		return fmt.Errorf("applying cluster role binding %s: %w", name, err)
+		return rbacApplied{}, fmt.Errorf("applying cluster role binding %s: %w", name, err)
 	}
-	return nil
+	// Apply reads the API server's answer back into the configurations.
+	rv := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	return rbacApplied{roleRV: rv(role.ResourceVersion), bindingRV: rv(binding.ResourceVersion)}, nil
 }
 
 // reconcileDelete deletes every space of the account and removes the
@@ -267,7 +322,8 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 // markDeleting shows an account being deleted as such while its spaces
 // go: Ready=False and Reconciling=True (Deleting), counting the spaces
 // left, and status.spaces listing them. It patches only when that
-// changes.
+// changes, and itself: the deletion path has no deferred status patch
+// (as the Space's).
 func (r *AccountReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) error {
 	base := obj.DeepCopy()
 	slices.Sort(spaces)

@@ -8,9 +8,11 @@ import (
 )
 
 // conditions writes the Ready, Reconciling and Stalled conditions of one
-// reconcile of an object at generation: the states every reconciler's
-// summary (summarizeTenancy, summarizePeriodic, the Environment's and the
-// Promotion's summarize) maps outcomes to.
+// reconcile of an object at generation: the states the reconcilers'
+// summaries (summarizeTenancy, summarizePeriodic, the Environment's and
+// the Promotion's summarize) map outcomes to. Marking work in progress
+// before it starts (Reconciling=True, Progressing) is the reconcilers'
+// own.
 type conditions struct {
 	list       *[]metav1.Condition
 	generation int64

@@ -63,12 +63,17 @@ func runSuite(m *testing.M) int {
 		log = funcr.New(func(prefix, args string) { fmt.Fprintln(os.Stderr, prefix, args) }, funcr.Options{Verbosity: 1})
 	}
 	ctrl.SetLogger(log)
+	cacheOpts, err := CacheOptions()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: cache options: %v\n", err)
+		return 1
+	}
 	mgr, err := ctrl.NewManager(hub.AdminConfig(), ctrl.Options{
 		Scheme:                 newScheme(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Logger:                 log,
-		Cache:                  CacheOptions(),
+		Cache:                  cacheOpts,
 	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: creating manager: %v\n", err)

@@ -182,8 +182,8 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		For(&landfallv1alpha1.Account{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(accountOfSpace), builder.WithPredicates(createDeletePredicate())).
 		Watches(&landfallv1alpha1.AccountQuota{}, handler.EnqueueRequestsFromMapFunc(accountOfQuota), builder.WithPredicates(accountQuotaUsageChanged())).
-		WatchesMetadata(&rbacv1.ClusterRole{}, ownerAccount, builder.WithPredicates(rbacDriftPredicate())).
-		WatchesMetadata(&rbacv1.ClusterRoleBinding{}, ownerAccount, builder.WithPredicates(rbacDriftPredicate())).
+		WatchesMetadata(&rbacv1.ClusterRole{}, ownerAccount, builder.WithPredicates(account.rbacDriftPredicate())).
+		WatchesMetadata(&rbacv1.ClusterRoleBinding{}, ownerAccount, builder.WithPredicates(account.rbacDriftPredicate())).
 		WithOptions(copts).Complete(account); err != nil {
 		return fmt.Errorf("setting up account reconciler: %w", err)
 	}
@@ -241,7 +241,8 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	}
 
 	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
-		// Uncached, so the manager never caches every ClusterRole.
+		// Uncached, so the manager never caches every ClusterRole (it
+		// caches only the per-account ones' metadata: CacheOptions).
 		c, err := client.New(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()})
 		if err != nil {
 			return fmt.Errorf("creating client: %w", err)
@@ -260,19 +261,6 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 // those.
 func updateDeletePredicate() predicate.Predicate {
 	return predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
-}
-
-// rbacDriftPredicate passes the events of a per-account ClusterRole or
-// ClusterRoleBinding that the account reconciler must answer: a delete,
-// or an update by another field manager (foreignManaged). Creates and
-// Landfall's own applies are dropped, so keeping the RBAC current costs
-// no extra reconcile.
-func rbacDriftPredicate() predicate.Predicate {
-	return predicate.Funcs{
-		CreateFunc:  func(event.CreateEvent) bool { return false },
-		UpdateFunc:  func(e event.UpdateEvent) bool { return foreignManaged(e.ObjectNew) },
-		GenericFunc: func(event.GenericEvent) bool { return false },
-	}
 }
 
 // metadataDriftPredicate passes deletes and updates that change what a

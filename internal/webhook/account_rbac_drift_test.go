@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -20,7 +21,8 @@ import (
 // edits them, with no change to the Account, its spaces or its quotas to
 // bring a reconcile. Before the manager watched them, a deleted binding
 // locked the subjects out of their Account until the account next
-// changed.
+// changed, and removing its subjects did the same until a minute after
+// the account's next change.
 func TestAccountRBAC_DriftIsRevertedAtOnce(t *testing.T) {
 	startManager(t)
 	g := NewWithT(t)
@@ -40,6 +42,27 @@ func TestAccountRBAC_DriftIsRevertedAtOnce(t *testing.T) {
 		g.Expect(again.UID).NotTo(Equal(binding.UID))
 	}).WithTimeout(20 * time.Second).Should(Succeed())
 	g.Eventually(aliceReadsHerAccount).WithTimeout(20 * time.Second).Should(Succeed())
+
+	// A patch that only removes fields leaves no managedFields entry of
+	// its own: removing the subjects locks them out as surely.
+	g.Expect(admin.Patch(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: key.Name}},
+		client.RawPatch(types.JSONPatchType, []byte(`[{"op":"remove","path":"/subjects"}]`)))).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		var now rbacv1.ClusterRoleBinding
+		g.Expect(admin.Get(ctx, key, &now)).To(Succeed())
+		g.Expect(now.Subjects).To(HaveLen(1))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
+	g.Eventually(aliceReadsHerAccount).WithTimeout(20 * time.Second).Should(Succeed())
+
+	// Taking the role's account label away (the manager caches only
+	// ClusterRoles that carry it) is undone too.
+	g.Expect(admin.Patch(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: key.Name}},
+		client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"labels":{"`+tenancy.LabelAccount+`":null}}}`)))).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		var now rbacv1.ClusterRole
+		g.Expect(admin.Get(ctx, key, &now)).To(Succeed())
+		g.Expect(now.Labels).To(HaveKeyWithValue(tenancy.LabelAccount, account.Name))
+	}).WithTimeout(20 * time.Second).Should(Succeed())
 
 	// An edit that widens the role (list every namespace) is taken back.
 	var role rbacv1.ClusterRole

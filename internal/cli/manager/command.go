@@ -176,6 +176,10 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cacheOpts, err := controller.CacheOptions()
+	if err != nil {
+		return err
+	}
 	mopts := ctrl.Options{
 		Scheme:                  scheme,
 		Logger:                  log,
@@ -184,7 +188,7 @@ func (o *options) run(ctx context.Context, stderr io.Writer) error {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "landfall-manager.landfall.dev",
 		LeaderElectionNamespace: o.leaderElectionNamespace,
-		Cache:                   controller.CacheOptions(),
+		Cache:                   cacheOpts,
 	}
 	if o.skipNameValidation {
 		mopts.Controller.SkipNameValidation = ptr.To(true)

@@ -204,11 +204,15 @@ func NewControllerManager(cfg *rest.Config, port int, certDir, metricsAddr strin
 	if metricsAddr == "" {
 		metricsAddr = "0"
 	}
+	cacheOpts, err := controller.CacheOptions()
+	if err != nil {
+		return nil, err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 Scheme(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: "0",
-		Cache:                  controller.CacheOptions(),
+		Cache:                  cacheOpts,
 		WebhookServer:          ctrlwebhook.NewServer(ctrlwebhook.Options{Host: "127.0.0.1", Port: port, CertDir: certDir}),
 		// A restarted manager registers the same controller names again.
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},

@@ -120,13 +120,10 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 			return err
 		}
 	}
-	applied, err := r.reconcileRBAC(ctx, obj, spaces)
-	if err != nil {
+	if err := r.reconcileRBAC(ctx, obj, spaces, fingerprint); err != nil {
 		r.applied.Delete(obj.UID)
 		return err
 	}
-	applied.fingerprint = fingerprint
-	r.applied.Store(obj.UID, applied)
 	return nil
 }
 
@@ -139,16 +136,16 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 // not yet seen Landfall's own apply only costs an apply that changes
 // nothing.
 func (r *AccountReconciler) rbacDrifted(ctx context.Context, name string, last rbacApplied) (bool, error) {
-	for kind, rv := range map[string]string{"ClusterRole": last.roleRV, "ClusterRoleBinding": last.bindingRV} {
+	for _, o := range [...]struct{ kind, rv string }{{"ClusterRole", last.roleRV}, {"ClusterRoleBinding", last.bindingRV}} {
 		m := &metav1.PartialObjectMetadata{}
-		m.SetGroupVersionKind(rbacv1.SchemeGroupVersion.WithKind(kind))
+		m.SetGroupVersionKind(rbacv1.SchemeGroupVersion.WithKind(o.kind))
 		if err := r.Get(ctx, client.ObjectKey{Name: name}, m); err != nil {
 			if apierrors.IsNotFound(err) {
 				return true, nil
 			}
-			return false, fmt.Errorf("reading %s %s: %w", kind, name, err)
+			return false, fmt.Errorf("reading %s %s: %w", o.kind, name, err)
 		}
-		if m.ResourceVersion != rv {
+		if m.ResourceVersion != o.rv {
 			return true, nil
 		}
 	}
@@ -160,7 +157,11 @@ func (r *AccountReconciler) rbacDrifted(ctx context.Context, name string, last r
 // or an update that is not one of its own applies (another
 // resourceVersion than it recorded for the owning Account, or no longer
 // owned by one). Creates, its own applies and other objects are dropped,
-// so keeping the RBAC current costs no extra reconcile.
+// so keeping the RBAC current costs no extra reconcile (reconcileRBAC
+// records each object's resourceVersion as soon as its apply returns;
+// an event that overtakes that only brings a reconcile that finds
+// nothing to do). It is a method, not with the other predicates in
+// tenancy_manager.go, because it reads what the reconciler applied.
 func (r *AccountReconciler) rbacDriftPredicate() predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc: func(event.CreateEvent) bool { return false },
@@ -238,9 +239,12 @@ func (r *AccountReconciler) spaces(ctx context.Context, account string) ([]strin
 }
 
 // reconcileRBAC applies the per-account ClusterRole and its binding, both
-// owned by the Account. Rules naming resources are only added when there
-// are names: an empty resourceNames would grant every object.
-func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) (rbacApplied, error) {
+// owned by the Account, and records (in r.applied) the resourceVersion
+// each apply got as soon as it returns, so rbacDriftPredicate can tell the
+// watch event of that write from someone else's. The fingerprint is
+// recorded with the second. Rules naming resources are only added when
+// there are names: an empty resourceNames would grant every object.
+func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string, fingerprint string) error {
 	name := AccountRoleName(obj.Name)
 	owner := metav1ac.OwnerReference().WithAPIVersion(landfallv1alpha1.GroupVersion.String()).
 		WithKind(landfallv1alpha1.AccountKind).WithName(obj.Name).WithUID(obj.UID).WithController(true)
@@ -254,9 +258,18 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 	if len(spaces) > 0 {
 		role = role.WithRules(rbacv1ac.PolicyRule().WithAPIGroups(group).WithResources("spaces").WithVerbs("get", "delete").WithResourceNames(spaces...))
 	}
+	// Apply reads the API server's answer back into the configuration.
 	if err := r.Apply(ctx, role, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
-		return rbacApplied{}, fmt.Errorf("applying cluster role %s: %w", name, err)
+		return fmt.Errorf("applying cluster role %s: %w", name, err)
 	}
+	var applied rbacApplied
+	if last, ok := r.applied.Load(obj.UID); ok {
+		applied.bindingRV = last.(rbacApplied).bindingRV
+	}
+	// No fingerprint until both are applied: a failure in between
+	// applies again.
+	applied.roleRV = deref(role.ResourceVersion)
+	r.applied.Store(obj.UID, applied)
 	binding := rbacv1ac.ClusterRoleBinding(name).WithLabels(labels).WithOwnerReferences(owner).
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(name))
 	for _, s := range obj.Spec.Subjects {
@@ -270,16 +283,19 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 		binding = binding.WithSubjects(sub)
 	}
 	if err := r.Apply(ctx, binding, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
-		return rbacApplied{}, fmt.Errorf("applying cluster role binding %s: %w", name, err)
+		return fmt.Errorf("applying cluster role binding %s: %w", name, err)
 	}
-	// Apply reads the API server's answer back into the configurations.
-	rv := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
+	applied.bindingRV, applied.fingerprint = deref(binding.ResourceVersion), fingerprint
+	r.applied.Store(obj.UID, applied)
+	return nil
+}
+
+// deref returns what p points to, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
 	}
-	return rbacApplied{roleRV: rv(role.ResourceVersion), bindingRV: rv(binding.ResourceVersion)}, nil
+	return *p
 }
 
 // reconcileDelete deletes every space of the account and removes the

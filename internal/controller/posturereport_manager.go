@@ -56,9 +56,8 @@ type PostureReportReconcilerOptions struct {
 // labels, annotations or owners), Services, RoleBindings,
 // ClusterRoleBindings and webhook configurations (any update). Those are
 // the objects behind most findings and cheap to watch: all but
-// RoleBindings as metadata, and every informer but ClusterRoleBindings',
-// Services' and the webhook configurations' is shared with another
-// controller. Changes to other kinds (ConfigMaps, Secrets, workloads
+// RoleBindings as metadata, and every informer but Services' and the
+// webhook configurations' is shared with another controller. Changes to other kinds (ConfigMaps, Secrets, workloads
 // without new pods) wait for the interval. Creates from the informers'
 // initial lists (objects older than the manager) are not changes.
 func (r *PostureReportReconciler) SetupWithManager(mgr ctrl.Manager, opts PostureReportReconcilerOptions) error {

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -195,6 +196,25 @@ func (e *Env) Namespace(t testing.TB, labels ...map[string]string) string {
 		t.Fatalf("testenv: namespace %s has no default service account: %v", ns.Name, err)
 	}
 	return ns.Name
+}
+
+// HoldNamespace keeps namespace from going away once deleted: it creates
+// a ConfigMap there with a finalizer nobody removes. The returned release
+// (also run at the end of the test) removes the finalizer, so the
+// namespace's deletion can finish.
+func (e *Env) HoldNamespace(t testing.TB, namespace string) (release func()) {
+	t.Helper()
+	admin := e.Admin(t)
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "held", Finalizers: []string{"landfall.dev/test-hold"}}}
+	if _, err := admin.CoreV1().ConfigMaps(namespace).Create(context.Background(), held, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("holding namespace %s: %v", namespace, err)
+	}
+	release = func() {
+		_, _ = admin.CoreV1().ConfigMaps(namespace).Patch(context.Background(), held.Name, types.MergePatchType,
+			[]byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 func newClientset(t testing.TB, cfg *rest.Config) kubernetes.Interface {

@@ -10,7 +10,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -55,12 +54,7 @@ func TestAccount_DeleteRemovesSpacesAndNamespaces(t *testing.T) {
 	// An object that a finalizer holds keeps one space's namespace, and so
 	// the account, while the other space goes: the account says it is
 	// being deleted, and which space it waits for.
-	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: spaces[0], Name: "held", Finalizers: []string{"landfall.dev/test-hold"}}}
-	g.Expect(admin.Create(ctx, held)).To(Succeed())
-	release := func() {
-		_ = admin.Patch(context.Background(), held, client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`)))
-	}
-	t.Cleanup(release)
+	release := env.HoldNamespace(t, spaces[0])
 
 	g.Expect(admin.Delete(ctx, account)).To(Succeed())
 	g.Eventually(func(g Gomega) {

@@ -82,12 +82,7 @@ func TestSpaceCommand_DeletingSpaceSaysSo(t *testing.T) {
 	f := newTwoTenants(t)
 	out, err := execute(t, "create", f.name, "--account", f.account, "--wait", "--kubeconfig", f.alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: f.name, Name: "held", Finalizers: []string{"landfall.dev/test-hold"}}}
-	g.Expect(f.admin.Create(t.Context(), held)).To(Succeed())
-	release := func() {
-		_ = f.admin.Patch(context.Background(), held, client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`)))
-	}
-	t.Cleanup(release)
+	release := env.HoldNamespace(t, f.name)
 
 	_, err = execute(t, "delete", f.name, "--wait", "--timeout", "2s", "--kubeconfig", f.alice)
 	g.Expect(err).To(MatchError(ContainSubstring("still there after 2s")))

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	rbacv1ac "k8s.io/client-go/applyconfigurations/rbac/v1"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -110,8 +111,7 @@ func (r *AccountReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1
 	if err != nil {
 		return err
 	}
-	obj.Status.Spaces = spaces
-	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+	setSpaces(&obj.Status, spaces)
 	obj.Status.Quotas = quotas
 	fingerprint := rbacFingerprint(obj, spaces)
 	if last, ok := r.applied.Load(obj.UID); ok && last.(rbacApplied).fingerprint == fingerprint {
@@ -197,6 +197,12 @@ func accountOwner(obj metav1.Object) (types.UID, bool) {
 	return ref.UID, true
 }
 
+// setSpaces records the account's spaces and their count.
+func setSpaces(status *landfallv1alpha1.AccountStatus, spaces []string) {
+	status.Spaces = spaces
+	status.SpaceCount = int32(min(len(spaces), 1<<31-1))
+}
+
 // rbacFingerprint is what reconcileRBAC's objects are made from: the
 // subjects and the space names (which cannot hold a comma).
 func rbacFingerprint(obj *landfallv1alpha1.Account, spaces []string) string {
@@ -268,7 +274,7 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 	}
 	// No fingerprint until both are applied: a failure in between
 	// applies again.
-	applied.roleRV = deref(role.ResourceVersion)
+	applied.roleRV = ptr.Deref(role.ResourceVersion, "")
 	r.applied.Store(obj.UID, applied)
 	binding := rbacv1ac.ClusterRoleBinding(name).WithLabels(labels).WithOwnerReferences(owner).
 		WithRoleRef(rbacv1ac.RoleRef().WithAPIGroup(rbacv1.GroupName).WithKind("ClusterRole").WithName(name))
@@ -285,17 +291,9 @@ func (r *AccountReconciler) reconcileRBAC(ctx context.Context, obj *landfallv1al
 	if err := r.Apply(ctx, binding, client.FieldOwner(tenancy.FieldManager), client.ForceOwnership); err != nil {
 		return fmt.Errorf("applying cluster role binding %s: %w", name, err)
 	}
-	applied.bindingRV, applied.fingerprint = deref(binding.ResourceVersion), fingerprint
+	applied.bindingRV, applied.fingerprint = ptr.Deref(binding.ResourceVersion, ""), fingerprint
 	r.applied.Store(obj.UID, applied)
 	return nil
-}
-
-// deref returns what p points to, or "" for nil.
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // reconcileDelete deletes every space of the account and removes the
@@ -320,7 +318,16 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 				}
 			}
 		}
-		if err := r.markDeleting(ctx, obj, names); err != nil {
+		// The spaces still going, in status.spaces too.
+		slices.Sort(names)
+		spacesLeft := func() bool {
+			if slices.Equal(obj.Status.Spaces, names) {
+				return false
+			}
+			setSpaces(&obj.Status, names)
+			return true
+		}
+		if err := markDeleting(ctx, r.Client, obj, &obj.Status.Conditions, fmt.Sprintf("deleting %d space(s) and their namespaces", len(names)), spacesLeft); err != nil {
 			return ctrl.Result{}, err
 		}
 		ctrl.LoggerFrom(ctx).Info("waiting for account spaces to be deleted", "spaces", len(list.Items))
@@ -333,26 +340,6 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
 	}
 	return ctrl.Result{}, nil
-}
-
-// markDeleting shows an account being deleted as such while its spaces
-// go: Ready=False and Reconciling=True (Deleting), counting the spaces
-// left, and status.spaces listing them. It patches only when that
-// changes, and itself: the deletion path has no deferred status patch
-// (as the Space's).
-func (r *AccountReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Account, spaces []string) error {
-	base := obj.DeepCopy()
-	slices.Sort(spaces)
-	marked := setDeleting(&obj.Status.Conditions, obj.Generation, fmt.Sprintf("deleting %d space(s) and their namespaces", len(spaces)))
-	if !marked && slices.Equal(obj.Status.Spaces, spaces) {
-		return nil
-	}
-	obj.Status.Spaces = spaces
-	obj.Status.SpaceCount = int32(min(len(spaces), 1<<31-1))
-	if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("patching status: %w", err)
-	}
-	return nil
 }
 
 // finalizeStatus summarises the outcome and patches the status once.

@@ -44,15 +44,3 @@ func (c conditions) retrying(readyReason, readyMsg, reason, msg string) {
 	c.set(landfallv1alpha1.ReconcilingCondition, metav1.ConditionTrue, reason, msg)
 	meta.RemoveStatusCondition(c.list, landfallv1alpha1.StalledCondition)
 }
-
-// setDeleting sets Ready=False and Reconciling=True, both for reason
-// Deleting with msg, on an object whose deletion waits for what it owns,
-// so it stops showing its last Ready. It reports whether that changed the
-// conditions (the caller patches the status only then).
-func setDeleting(list *[]metav1.Condition, generation int64, msg string) bool {
-	if c := meta.FindStatusCondition(*list, landfallv1alpha1.ReadyCondition); c != nil && c.Reason == landfallv1alpha1.DeletingReason && c.Message == msg {
-		return false
-	}
-	conditions{list, generation}.retrying(landfallv1alpha1.DeletingReason, msg, landfallv1alpha1.DeletingReason, msg)
-	return true
-}

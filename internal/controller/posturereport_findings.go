@@ -17,6 +17,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -135,7 +136,7 @@ func newPostureScan(obj *landfallv1alpha1.PostureReport, res *live.Result, kept 
 				Labels: map[string]string{landfallv1alpha1.LabelPostureReport: obj.Name},
 				OwnerReferences: []metav1.OwnerReference{{
 					APIVersion: landfallv1alpha1.GroupVersion.String(), Kind: landfallv1alpha1.PostureReportKind,
-					Name: obj.Name, UID: obj.UID, Controller: ptr(true),
+					Name: obj.Name, UID: obj.UID, Controller: ptr.To(true),
 				}},
 			},
 			Report: obj.Name,
@@ -232,7 +233,7 @@ func (s *postureScan) setStatus(st *landfallv1alpha1.PostureReportStatus, now me
 	st.LastScanTime = &now
 	st.ScanDuration = &metav1.Duration{Duration: duration.Round(time.Millisecond)}
 	st.Objects = clamp32(s.objects)
-	st.Score = ptr(clamp32(report.Score(s.summary.BySeverity, s.objects)))
+	st.Score = ptr.To(clamp32(report.Score(s.summary.BySeverity, s.objects)))
 	st.Findings = clamp32(s.summary.Findings)
 	st.Severities = severityCounts(s.summary.BySeverity)
 	st.Tactics = nil

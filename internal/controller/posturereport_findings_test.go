@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -359,7 +360,7 @@ func cleanNamespace(t *testing.T) string {
 				Type: corev1.LimitTypeContainer, Max: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")},
 			}}},
 		},
-		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: "app"}, AutomountServiceAccountToken: ptr(false)},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: "app"}, AutomountServiceAccountToken: ptr.To(false)},
 	}
 	for _, o := range objs {
 		g.Expect(suite.client.Create(ctx, o)).To(Succeed())
@@ -385,10 +386,10 @@ func privilegedPod(ns, name string) *corev1.Pod {
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: corev1.PodSpec{
 			ServiceAccountName:           "app",
-			AutomountServiceAccountToken: ptr(false),
+			AutomountServiceAccountToken: ptr.To(false),
 			SecurityContext: &corev1.PodSecurityContext{
-				RunAsNonRoot:    ptr(true),
-				RunAsUser:       ptr(int64(1000)),
+				RunAsNonRoot:    ptr.To(true),
+				RunAsUser:       ptr.To(int64(1000)),
 				SeccompProfile:  &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 				AppArmorProfile: &corev1.AppArmorProfile{Type: corev1.AppArmorProfileTypeRuntimeDefault},
 			},
@@ -397,8 +398,8 @@ func privilegedPod(ns, name string) *corev1.Pod {
 				Image:     "registry.example/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 				Resources: corev1.ResourceRequirements{Requests: resources, Limits: resources},
 				SecurityContext: &corev1.SecurityContext{
-					Privileged:             ptr(true),
-					ReadOnlyRootFilesystem: ptr(true),
+					Privileged:             ptr.To(true),
+					ReadOnlyRootFilesystem: ptr.To(true),
 					Capabilities:           &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 				},
 			}},

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -83,7 +84,7 @@ func TestNewPostureScan(t *testing.T) {
 	kept[1].Message = strings.Repeat("é", landfallv1alpha1.MaxPostureMessageLength+10)
 	obj := &landfallv1alpha1.PostureReport{ObjectMeta: metav1.ObjectMeta{Name: "cluster", UID: "uid-1"}}
 	obj.Spec.MinSeverity = "medium"
-	obj.Spec.MaxFindingsPerNamespace = ptr(int32(2))
+	obj.Spec.MaxFindingsPerNamespace = ptr.To(int32(2))
 	res := &live.Result{Objects: 20, DefaultFindings: 3}
 
 	s := newPostureScan(obj, res, kept, 4, map[string]int{"a": 4, "b": 2, "": 14})
@@ -159,7 +160,7 @@ func TestObjectCounter(t *testing.T) {
 		u.SetNamespace(ns)
 		u.SetName(name)
 		if deleting {
-			u.SetDeletionTimestamp(ptr(metav1.Now()))
+			u.SetDeletionTimestamp(ptr.To(metav1.Now()))
 		}
 		return &posture.Object{U: u}
 	}

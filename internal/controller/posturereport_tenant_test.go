@@ -9,6 +9,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -48,7 +49,7 @@ func TestPostureReportReconciler_TenantSeesOwnSpaces(t *testing.T) {
 
 	// A privileged pod in the space and one in a namespace of nobody's.
 	mine, other := space.Name, cleanNamespace(t)
-	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: mine, Name: "app"}, AutomountServiceAccountToken: ptr(false)}
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: mine, Name: "app"}, AutomountServiceAccountToken: ptr.To(false)}
 	g.Expect(suite.client.Create(ctx, sa)).To(Succeed())
 	g.Eventually(func() error {
 		return suite.client.Create(ctx, privilegedPod(mine, "privileged"))

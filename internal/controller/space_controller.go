@@ -366,7 +366,7 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 	case ns.Labels[tenancy.LabelSpace] != obj.Name:
 		// Never created by us (a conflict): nothing to delete.
 	default:
-		if err := r.markDeleting(ctx, obj); err != nil {
+		if err := markDeleting(ctx, r.Client, obj, &obj.Status.Conditions, fmt.Sprintf("namespace %s and everything in it are being deleted", obj.Name), nil); err != nil {
 			return ctrl.Result{}, err
 		}
 		if ns.DeletionTimestamp.IsZero() {
@@ -384,19 +384,6 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 		return ctrl.Result{}, fmt.Errorf("removing finalizer: %w", err)
 	}
 	return ctrl.Result{}, nil
-}
-
-// markDeleting sets Ready=False and Reconciling=True (Deleting) once, so
-// a space whose namespace is going away stops showing its last Ready.
-func (r *SpaceReconciler) markDeleting(ctx context.Context, obj *landfallv1alpha1.Space) error {
-	base := obj.DeepCopy()
-	if !setDeleting(&obj.Status.Conditions, obj.Generation, fmt.Sprintf("namespace %s and everything in it are being deleted", obj.Name)) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("patching status: %w", err)
-	}
-	return nil
 }
 
 // finalizeStatus summarises the outcome into conditions and patches the

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -90,7 +91,7 @@ func (r *TemplateInstanceReconciler) reconcile(ctx context.Context, obj *landfal
 	}
 	owner := metav1.OwnerReference{
 		APIVersion: landfallv1alpha1.GroupVersion.String(), Kind: landfallv1alpha1.TemplateInstanceKind,
-		Name: obj.Name, UID: obj.UID, Controller: ptr(true),
+		Name: obj.Name, UID: obj.UID, Controller: ptr.To(true),
 	}
 	var inventory []landfallv1alpha1.ObjectReference
 	for i, u := range rendered.Objects {
@@ -173,5 +174,3 @@ func (r *TemplateInstanceReconciler) finalizeStatus(ctx context.Context, base, o
 	}
 	return result, retErr
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -63,6 +64,31 @@ func ensureFinalizer(ctx context.Context, c client.Client, obj client.Object, fi
 	controllerutil.AddFinalizer(obj, finalizer)
 	if err := c.Patch(ctx, obj, patch); err != nil {
 		return fmt.Errorf("adding finalizer %s: %w", finalizer, err)
+	}
+	return nil
+}
+
+// markDeleting shows an object whose deletion waits for what it owns as
+// being deleted: Ready=False and Reconciling=True, both for reason
+// Deleting with msg, so it stops showing its last Ready. update, if not
+// nil, changes more of the status and reports whether it did. The status
+// is patched, at once (the deletion paths have no deferred status
+// patch), only when something changed. conds are obj's conditions.
+func markDeleting(ctx context.Context, c client.Client, obj client.Object, conds *[]metav1.Condition, msg string, update func() bool) error {
+	base := obj.DeepCopyObject().(client.Object)
+	changed := false
+	if r := meta.FindStatusCondition(*conds, landfallv1alpha1.ReadyCondition); r == nil || r.Reason != landfallv1alpha1.DeletingReason || r.Message != msg {
+		conditions{conds, obj.GetGeneration()}.retrying(landfallv1alpha1.DeletingReason, msg, landfallv1alpha1.DeletingReason, msg)
+		changed = true
+	}
+	if update != nil && update() {
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	if err := c.Status().Patch(ctx, obj, client.MergeFrom(base)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("patching status: %w", err)
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-	authenticationv1 "k8s.io/api/authentication/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -60,10 +59,11 @@ func runApprove(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, nsF
 	if err != nil {
 		return err
 	}
-	user, err := whoAmI(ctx, c)
+	me, err := cliutil.WhoAmI(ctx, c)
 	if err != nil {
 		return err
 	}
+	user := me.Username
 	p := &landfallv1alpha1.Promotion{}
 	if err := c.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, p); err != nil {
 		return fmt.Errorf("reading promotion %s/%s: %w", ns, name, err)
@@ -82,13 +82,4 @@ func runApprove(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, nsF
 	}
 	_, err = fmt.Fprintf(out, "promotion/%s %s by %s\n", name, done, user)
 	return err
-}
-
-// whoAmI returns the user name the API server knows the caller by.
-func whoAmI(ctx context.Context, c client.Client) (string, error) {
-	review := &authenticationv1.SelfSubjectReview{}
-	if err := c.Create(ctx, review); err != nil {
-		return "", fmt.Errorf("asking the API server who you are: %w", err)
-	}
-	return review.Status.UserInfo.Username, nil
 }

@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	authenticationv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
@@ -59,13 +60,16 @@ func createCommand() *cobra.Command {
 			if err := w.validate(); err != nil {
 				return err
 			}
+			c, cfg, err := kube.Clients()
+			if err != nil {
+				return err
+			}
 			if account == "" {
-				var err error
-				if account, err = defaultAccount(cmd.Context(), &kube); err != nil {
+				if account, err = defaultAccount(cmd.Context(), c, cfg); err != nil {
 					return err
 				}
 			}
-			return runCreate(cmd.Context(), cmd.OutOrStdout(), &kube, args[0], account, templates, w)
+			return runCreate(cmd.Context(), cmd.OutOrStdout(), c, args[0], account, templates, w)
 		},
 	}
 	w.bind(cmd, "until the space is ready (its templates applied, you bound) or stalled")
@@ -81,8 +85,8 @@ func createCommand() *cobra.Command {
 // (and that is not being deleted): the caller is who the API server says
 // (a SelfSubjectReview), and their accounts are those they can read
 // (tenancy.MyAccounts). Anyone else must say which.
-func defaultAccount(ctx context.Context, kube *cliutil.KubeFlags) (string, error) {
-	cfg, err := kube.Config()
+func defaultAccount(ctx context.Context, c client.Client, cfg *rest.Config) (string, error) {
+	user, err := cliutil.WhoAmI(ctx, c)
 	if err != nil {
 		return "", err
 	}
@@ -90,15 +94,10 @@ func defaultAccount(ctx context.Context, kube *cliutil.KubeFlags) (string, error
 	if err != nil {
 		return "", err
 	}
-	review, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
-	if err != nil {
-		return "", fmt.Errorf("asking the API server who you are: %w", err)
-	}
 	accounts, err := tenancy.MyAccounts(ctx, cs, dyn)
 	if err != nil {
 		return "", fmt.Errorf("finding your accounts: %w", err)
 	}
-	user := review.Status.UserInfo
 	var names []string
 	for _, a := range accounts {
 		if a.DeletionTimestamp.IsZero() && tenancy.IsSubject(a.Spec.Subjects, user.Username, user.Groups) {
@@ -134,11 +133,7 @@ func (w *waitFlags) validate() error {
 	return nil
 }
 
-func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name, account string, templates []string, w waitFlags) error {
-	c, err := kube.Client()
-	if err != nil {
-		return err
-	}
+func runCreate(ctx context.Context, out io.Writer, c client.Client, name, account string, templates []string, w waitFlags) error {
 	s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account}}
 	for _, t := range templates {
 		s.Spec.Templates = append(s.Spec.Templates, landfallv1alpha1.TemplateReference{Name: t})
@@ -147,7 +142,7 @@ func runCreate(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, name
 		return fmt.Errorf("creating space %s: %w", name, err)
 	}
 	if !w.wait {
-		_, err = fmt.Fprintf(out, "space/%s created for account %s; access is granted once its templates are ready (landfall spaces)\n", name, account)
+		_, err := fmt.Fprintf(out, "space/%s created for account %s; access is granted once its templates are ready (landfall spaces)\n", name, account)
 		return err
 	}
 	fmt.Fprintf(out, "space/%s created for account %s; waiting until it is ready...\n", name, account)

@@ -207,7 +207,9 @@ printf 'bob may create pods in team-a-web:   '
 $kubectl --kubeconfig "$bob" auth can-i create pods -n team-a-web || true
 echo "alice tries to delete the default-deny NetworkPolicy:"
 $kubectl --kubeconfig "$alice" -n team-a-web delete networkpolicy default-deny-ingress 2>&1 | sed 's/^/  /' || true
-$landfall account create team-b --group team-b --prefix team-b- >/dev/null
+$landfall account create team-b --group team-b --prefix team-b- -p baseline.QUOTA_PODS=20 >/dev/null
+echo "Team B's spaces get the baseline with room for 20 pods (template render reads the account):"
+$landfall template render baseline --space team-b-web --account team-b | grep -E '^ +pods: ' | sed 's/^ */  ResourceQuota /'
 echo "alice tries to create a space for team B's account:"
 $landfall space create team-b-x --account team-b --kubeconfig "$alice" 2>&1 | sed 's/^/  /' || true
 echo "Team A's AccountQuota holds across all its spaces; with room for 3 ConfigMaps (the CA bundle is one):"

@@ -170,7 +170,9 @@ func ResolveParameters(tpl *landfallv1alpha1.Template, values []landfallv1alpha1
 				return nil, fail(p.Name, fmt.Errorf("compiling validation: %w", err))
 			}
 			if !re.MatchString(v) {
-				return nil, fail(p.Name, fmt.Errorf("%w %s: %q", ErrInvalidParameter, p.Validation, v))
+				// The value is not repeated: this error reaches conditions
+				// and logs, and a parameter may hold a credential.
+				return nil, fail(p.Name, fmt.Errorf("%w %s (the value is not shown)", ErrInvalidParameter, p.Validation))
 			}
 		}
 		out[p.Name] = v

@@ -28,18 +28,20 @@ func Command() *cobra.Command {
 		Example: `  landfall account create team-a --group team-a --limit 5 --prefix team-a- --template baseline
   landfall account list
   landfall account describe team-a`,
-		Args: cobra.NoArgs,
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	cmd.AddCommand(createCommand(), listCommand(), describeCommand())
 	return cmd
 }
 
 // createFlags are the flags of `account create`.
 type createFlags struct {
-	users, groups, serviceAccounts, templates []string
-	limit                                     int32
-	prefix, clusterRole                       string
+	users, groups, serviceAccounts, templates, params []string
+	limit                                             int32
+	// limitSet is whether --limit was given: 0 then allows no space,
+	// where no --limit means no limit.
+	limitSet, noBaseline bool
+	prefix, clusterRole  string
 }
 
 // build turns the flags into an Account.
@@ -62,17 +64,50 @@ func (f *createFlags) build(name string) (*landfallv1alpha1.Account, error) {
 		return nil, cliutil.UsageError(fmt.Errorf("give at least one --user, --group or --service-account"))
 	}
 	if f.limit < 0 {
-		return nil, cliutil.UsageError(fmt.Errorf("--limit %d: want 0 (no limit) or more spaces", f.limit))
+		return nil, cliutil.UsageError(fmt.Errorf("--limit %d: want 0 (no spaces) or more", f.limit))
 	}
-	if f.limit > 0 {
+	if f.limitSet {
 		a.Spec.Space.Limit = &f.limit
 	}
 	a.Spec.Space.NamePrefix = f.prefix
 	a.Spec.Space.ClusterRole = f.clusterRole
-	for _, t := range f.templates {
-		a.Spec.Space.Templates = append(a.Spec.Space.Templates, landfallv1alpha1.TemplateReference{Name: t})
+	templates := f.templates
+	if !f.noBaseline {
+		// The baseline's guard-rails stay unless left out on purpose:
+		// adding a template must not drop them.
+		templates = append([]string{tenancy.BaselineTemplateName}, templates...)
+	}
+	for _, t := range templates {
+		if !slices.ContainsFunc(a.Spec.Space.Templates, func(r landfallv1alpha1.TemplateReference) bool { return r.Name == t }) {
+			a.Spec.Space.Templates = append(a.Spec.Space.Templates, landfallv1alpha1.TemplateReference{Name: t})
+		}
+	}
+	for _, p := range f.params {
+		key, value, ok := strings.Cut(p, "=")
+		// Template names may hold dots, parameter names may not.
+		dot := strings.LastIndex(key, ".")
+		if !ok || dot <= 0 || dot == len(key)-1 {
+			return nil, cliutil.UsageError(fmt.Errorf("--param %q: want TEMPLATE.NAME=VALUE", p))
+		}
+		tpl, param := key[:dot], key[dot+1:]
+		i := slices.IndexFunc(a.Spec.Space.Templates, func(r landfallv1alpha1.TemplateReference) bool { return r.Name == tpl })
+		if i < 0 {
+			return nil, cliutil.UsageError(fmt.Errorf("--param %q: template %s is not one of the account's (%s)", key, tpl, templateNames(a.Spec.Space.Templates)))
+		}
+		ref := &a.Spec.Space.Templates[i]
+		ref.Parameters = slices.DeleteFunc(ref.Parameters, func(v landfallv1alpha1.ParameterValue) bool { return v.Name == param })
+		ref.Parameters = append(ref.Parameters, landfallv1alpha1.ParameterValue{Name: param, Value: value})
 	}
 	return a, nil
+}
+
+// templateNames lists the names of refs, comma-separated.
+func templateNames(refs []landfallv1alpha1.TemplateReference) string {
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func createCommand() *cobra.Command {
@@ -81,13 +116,25 @@ func createCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create NAME",
 		Short: "Create an account",
+		Long: `Create an account: its subjects may create spaces for it, and every space
+gets the account's templates before they get access to it.
+
+Every space gets the baseline template (quota, limits, network policies,
+Pod Security restricted) and each --template; --no-baseline leaves the
+baseline out. --param sets a template parameter for every space of the
+account, as TEMPLATE.NAME=VALUE.`,
 		Example: `  # Team A's members may create up to 5 spaces named team-a-*, each from the baseline template
-  landfall account create team-a --group team-a --limit 5 --prefix team-a- --template baseline
+  landfall account create team-a --group team-a --limit 5 --prefix team-a-
+
+  # More pods per space, and a second template
+  landfall account create team-b --group team-b -p baseline.QUOTA_PODS=50 --template postgres-backup
 
   # An account for a CI service account and one user
   landfall account create ci --service-account ci/deployer --user alice`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.limitSet = cmd.Flags().Changed("limit")
 			a, err := f.build(args[0])
 			if err != nil {
 				return err
@@ -104,13 +151,16 @@ func createCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVar(&f.users, "user", nil, "user subject (repeatable)")
-	fs.StringSliceVar(&f.groups, "group", nil, "group subject (repeatable)")
-	fs.StringSliceVar(&f.serviceAccounts, "service-account", nil, "service account subject NAMESPACE/NAME (repeatable)")
-	fs.Int32Var(&f.limit, "limit", 0, "maximum number of spaces (0: no limit)")
+	// String arrays, not slices: a group may be an LDAP DN, commas and all.
+	fs.StringArrayVar(&f.users, "user", nil, "user subject (repeatable)")
+	fs.StringArrayVar(&f.groups, "group", nil, "group subject (repeatable)")
+	fs.StringArrayVar(&f.serviceAccounts, "service-account", nil, "service account subject NAMESPACE/NAME (repeatable)")
+	fs.Int32Var(&f.limit, "limit", 0, "maximum number of spaces; 0 allows none (default: no limit)")
 	fs.StringVar(&f.prefix, "prefix", "", "prefix every space name must start with")
 	fs.StringVar(&f.clusterRole, "cluster-role", "", "ClusterRole bound in each space (default "+landfallv1alpha1.DefaultSpaceClusterRole+")")
-	fs.StringSliceVar(&f.templates, "template", []string{tenancy.BaselineTemplateName}, "mandatory template (repeatable)")
+	fs.StringArrayVar(&f.templates, "template", nil, "mandatory template besides the baseline (repeatable)")
+	fs.BoolVar(&f.noBaseline, "no-baseline", false, "leave the baseline template out of every space")
+	fs.StringArrayVarP(&f.params, "param", "p", nil, "template parameter for every space, TEMPLATE.NAME=VALUE (repeatable)")
 	kube.Bind(fs)
 	_ = cmd.RegisterFlagCompletionFunc("template", cliutil.CompleteNames(&kube, nil, tenancy.TemplatesResource))
 	return cmd
@@ -125,7 +175,8 @@ func listCommand() *cobra.Command {
 		Short:   "List the accounts you can see (a tenant: the accounts they belong to)",
 		Example: `  landfall account list
   landfall account list -o yaml`,
-		Args: cobra.NoArgs,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := kube.Config()
 			if err != nil {
@@ -155,7 +206,7 @@ func listCommand() *cobra.Command {
 
 func printList(out io.Writer, items []landfallv1alpha1.Account) error {
 	if len(items) == 0 {
-		_, err := fmt.Fprintln(out, "No accounts (see `landfall account create`).")
+		_, err := fmt.Fprintln(out, "No accounts you belong to or may see (a platform admin creates them with `landfall account create`).")
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

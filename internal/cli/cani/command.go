@@ -77,7 +77,7 @@ impersonation right, only list on the four RBAC kinds.`,
 			return o.run(cmd.Context(), cmd.OutOrStdout(), args)
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	fs := cmd.Flags()
 	fs.StringVar(&o.as, "as", "", "the `SUBJECT`: user:NAME, group:NAME, serviceaccount:NS:NAME or system:serviceaccount:NS:NAME")
 	fs.StringArrayVar(&o.asGroups, "as-group", nil, "a `GROUP` the subject is in; repeat for more")

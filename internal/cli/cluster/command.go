@@ -58,9 +58,8 @@ only by the manager and never printed.`,
   # What the manager sees
   landfall cluster list
   landfall cluster describe prod-eu`,
-		Args: cobra.NoArgs,
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	cmd.AddCommand(addCommand(), listCommand(), describeCommand(), removeCommand())
 	return cmd
 }

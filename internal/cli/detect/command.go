@@ -73,7 +73,7 @@ Exit codes: 0, or 1 with --fail-on when an alert at or above it was raised;
 			return runFiles(cmd.Context(), o, streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout(), err: cmd.ErrOrStderr()}, args, follow, fromEnd)
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	o.output.Bind(cmd)
 	o.bind(cmd.Flags())
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "follow FILE as it grows and is rotated, until interrupted")

@@ -53,7 +53,7 @@ Prometheus counters per rule on plain HTTP at /metrics.`,
 			return o.run(cmd.Context(), streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout(), err: cmd.ErrOrStderr()})
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	o.output.Bind(cmd)
 	o.bind(cmd.Flags())
 	fs := cmd.Flags()

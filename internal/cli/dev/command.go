@@ -48,7 +48,6 @@ log, kubeconfigs) stays in --dir until 'landfall dev down --purge'.`,
   landfall dev up
   kubectl --kubeconfig "$(landfall dev kubeconfig)" get nodes -L topology.kubernetes.io/zone
   landfall dev down`,
-		Args: cobra.NoArgs,
 	}
 	opts.BindFlags(cmd.PersistentFlags())
 	_ = cmd.MarkPersistentFlagDirname("dir")

@@ -36,9 +36,8 @@ read, and sync or roll back those you may patch.`,
   landfall env sync dev -n shop --wait
   landfall env history prod -n shop
   landfall env rollback prod -n shop --wait`,
-		Args: cobra.NoArgs,
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	cmd.AddCommand(listCommand(), statusCommand(), diffCommand(), syncCommand(), historyCommand(), rollbackCommand())
 	return cmd
 }

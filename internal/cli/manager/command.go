@@ -145,7 +145,7 @@ DNS unless it runs in the cluster network) and named in the certificate.`,
 			return o.run(cmd.Context(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	o.BindFlags(cmd.Flags())
 	cmd.AddCommand(installCommand())
 	return cmd

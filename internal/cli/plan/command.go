@@ -102,7 +102,7 @@ there is any.`,
 			return o.run(cmd.Context(), d, cmd.InOrStdin(), cmd.OutOrStdout(), args)
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	o.output.Bind(cmd)
 	o.BindFlags(cmd.Flags())
 	_ = cmd.MarkFlagDirname("emit")

@@ -60,7 +60,7 @@ the Promotion waits until someone allowed to approve promotions runs
 			return o.run(cmd.Context(), cmd.OutOrStdout(), args[0])
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	fs := cmd.Flags()
 	fs.StringVar(&o.from, "from", "", "source environment")
 	fs.StringVar(&o.to, "to", "", "target environment")

@@ -66,7 +66,7 @@ identity may not list are named, and the attack paths are then incomplete.`,
 			return o.run(cmd.Context(), cmd.OutOrStdout())
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	fs := cmd.Flags()
 	fs.BoolVar(&o.includeDefaults, "include-defaults", false, "also report the API server's default bindings to control-plane identities")
 	fs.StringVar(&o.minSeverity, "min-severity", o.minSeverity, "report risks and paths of this `severity` or higher: low|medium|high|critical")

@@ -1,8 +1,6 @@
 package root
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/landfall-dev/landfall/internal/cli/account"
@@ -70,10 +68,6 @@ Start with a local control plane:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	// Bad flags are usage errors (exit 2), as in kubectl.
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return cliutil.UsageError(fmt.Errorf("%w\nSee '%s --help'.", err, c.CommandPath())) //nolint:staticcheck // ST1005: kubectl's hint line, printed last
-	})
 	cmd.AddCommand(
 		version.Command(),
 		dev.Command(),
@@ -94,6 +88,9 @@ Start with a local control plane:
 		envcmd.Command(),
 		promote.Command(),
 	)
+	// Bad flags, wrong arguments and unknown sub-commands are usage
+	// errors (exit 2), as in kubectl.
+	cliutil.Conventions(cmd)
 	return cmd
 }
 

@@ -108,7 +108,7 @@ to the findings of every cluster.`,
 			return o.run(cmd.Context(), d, streams{in: cmd.InOrStdin(), out: cmd.OutOrStdout(), err: cmd.ErrOrStderr()}, args)
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	o.output.Bind(cmd)
 	o.BindFlags(cmd.Flags())
 	bindCompletions(cmd)

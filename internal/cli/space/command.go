@@ -29,9 +29,8 @@ Pod Security), and only then gives the account's subjects access.`,
 		Example: `  landfall space create team-a-web --account team-a
   landfall space list
   landfall space delete team-a-web`,
-		Args: cobra.NoArgs,
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	cmd.AddCommand(createCommand(), listCommand(), deleteCommand())
 	return cmd
 }
@@ -55,7 +54,8 @@ func createCommand() *cobra.Command {
 
   # Wait until the space is ready for you to use
   landfall space create team-a-web --wait`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := w.validate(); err != nil {
 				return err
@@ -158,7 +158,8 @@ func listCommand() *cobra.Command {
 		Short:   "List the spaces you can see",
 		Example: `  landfall space list
   landfall space list -o json`,
-		Args: cobra.NoArgs,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return spaces.Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
 		},

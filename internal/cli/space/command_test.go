@@ -42,16 +42,19 @@ func TestSpaceCommand_TenantCreatesListsAndDeletes(t *testing.T) {
 
 	out, err = execute(t, "list", "-o", "json", "--kubeconfig", alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	var fromJSON []landfallv1alpha1.Space
-	g.Expect(json.Unmarshal([]byte(out), &fromJSON)).To(Succeed(), out)
+	var jsonList landfallv1alpha1.SpaceList
+	g.Expect(json.Unmarshal([]byte(out), &jsonList)).To(Succeed(), out)
+	g.Expect(jsonList.Kind).To(Equal("SpaceList"))
+	fromJSON := jsonList.Items
 	g.Expect(fromJSON).To(HaveLen(1))
 	g.Expect(fromJSON[0].Name).To(Equal(name))
 	g.Expect(fromJSON[0].Spec.Account).To(Equal(account))
 
 	out, err = execute(t, "ls", "-o", "yaml", "--kubeconfig", alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	var fromYAML []landfallv1alpha1.Space
-	g.Expect(yaml.Unmarshal([]byte(out), &fromYAML)).To(Succeed(), out)
+	var yamlList landfallv1alpha1.SpaceList
+	g.Expect(yaml.Unmarshal([]byte(out), &yamlList)).To(Succeed(), out)
+	fromYAML := yamlList.Items
 	g.Expect(fromYAML).To(HaveLen(1))
 	g.Expect(fromYAML[0].Name).To(Equal(name))
 	g.Expect(fromYAML[0].Status.AccessGranted).To(BeTrue())
@@ -83,7 +86,7 @@ func TestSpaceCommand_Errors(t *testing.T) {
 			args: []string{"create", "x", "--kubeconfig", kubeconfig(t, "platform-admin")}, want: []string{"--account is required"}, wantCode: cliutil.ExitUsage,
 		},
 		"create without a name is a usage error": {
-			args: []string{"create", "--account", "a", "--kubeconfig", alice}, want: []string{"accepts 1 arg(s)"}, wantCode: cliutil.ExitFailure,
+			args: []string{"create", "--account", "a", "--kubeconfig", alice}, want: []string{"accepts 1 arg(s)", "See 'space create --help'."}, wantCode: cliutil.ExitUsage,
 		},
 		"create for another account's is denied, saying why": {
 			args: []string{"create", "x-" + rand.String(5), "--account", bobs, "--kubeconfig", alice},

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
 )
@@ -35,6 +36,7 @@ func waitSpaceReady(t *testing.T, name string)     { tenants.WaitReady(t, name) 
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := Command()
+	cliutil.Conventions(cmd)
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)

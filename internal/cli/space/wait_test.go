@@ -94,7 +94,7 @@ func TestSpaceCommand_DeletingSpaceSaysSo(t *testing.T) {
 	}).WithTimeout(30 * time.Second).Should(Succeed())
 	out, err = execute(t, "list", "--kubeconfig", f.alice)
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	g.Expect(out).To(MatchRegexp(f.name + `\s+` + f.account + `\s+False\s+Terminating: `))
+	g.Expect(out).To(MatchRegexp(f.name + `\s+` + f.account + `\s+Terminating\s+its namespace and everything in it are being deleted\n`))
 
 	release()
 	out, err = execute(t, "delete", f.name, "--wait", "--kubeconfig", f.alice)

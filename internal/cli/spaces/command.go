@@ -24,15 +24,19 @@ func Command() *cobra.Command {
 		Long: `List the spaces of the accounts you belong to, with your own credentials.
 Tenants cannot list namespaces without seeing everyone's; Landfall grants
 each account's subjects get on their Spaces by name, and this command finds
-those names through a SelfSubjectRulesReview.`,
+those names through a SelfSubjectRulesReview.
+
+Whoever may list Spaces (a platform admin) sees every space. -o json and
+-o yaml print a SpaceList.`,
 		Example: `  landfall spaces
   landfall spaces -o yaml`,
-		Args: cobra.NoArgs,
+		Args:              cobra.NoArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	output.Bind(cmd)
 	kube.Bind(cmd.Flags())
 	return cmd
@@ -54,7 +58,11 @@ func Run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format str
 		return err
 	}
 	if format != cliutil.OutputText {
-		return cliutil.PrintStructured(out, format, list)
+		// A List, as kubectl prints one (and `account list` does): it can
+		// be applied back, and `.items[]` finds the spaces.
+		sl := &landfallv1alpha1.SpaceList{Items: list}
+		sl.SetGroupVersionKind(landfallv1alpha1.GroupVersion.WithKind("SpaceList"))
+		return cliutil.PrintStructured(out, format, sl)
 	}
 	return Print(out, list)
 }
@@ -73,7 +81,8 @@ func Print(out io.Writer, list []landfallv1alpha1.Space) error {
 			ready, msg = string(c.Status), c.Message
 		}
 		if s.DeletionTimestamp != nil {
-			msg = "Terminating: its namespace and everything in it are being deleted"
+			// As `account list` shows an account being deleted.
+			ready, msg = "Terminating", "its namespace and everything in it are being deleted"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Spec.Account, ready, msg)
 	}

@@ -42,10 +42,11 @@ func TestSpacesCommand_ShowsOnlyMySpaces(t *testing.T) {
 	g.Eventually(func(g Gomega) {
 		out, err := execute(t, "-o", "json", "--kubeconfig", alice)
 		g.Expect(err).NotTo(HaveOccurred(), out)
-		var list []landfallv1alpha1.Space
+		var list landfallv1alpha1.SpaceList
 		g.Expect(json.Unmarshal([]byte(out), &list)).To(Succeed(), out)
+		g.Expect(list.Kind).To(Equal("SpaceList"))
 		var names []string
-		for _, s := range list {
+		for _, s := range list.Items {
 			names = append(names, s.Name)
 			g.Expect(s.Spec.Account).To(Equal(account))
 		}
@@ -64,10 +65,13 @@ func TestSpacesCommand_ShowsOnlyMySpaces(t *testing.T) {
 
 	out, err = execute(t, "-o", "yaml", "--kubeconfig", bob)
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	var bobsView []landfallv1alpha1.Space
-	g.Expect(yaml.Unmarshal([]byte(out), &bobsView)).To(Succeed(), out)
+	var bobsList landfallv1alpha1.SpaceList
+	g.Expect(yaml.Unmarshal([]byte(out), &bobsList)).To(Succeed(), out)
+	g.Expect(bobsList.APIVersion).To(Equal(landfallv1alpha1.GroupVersion.String()))
+	bobsView := bobsList.Items
 	g.Expect(bobsView).To(HaveLen(1))
 	g.Expect(bobsView[0].Name).To(Equal(theirs))
+	g.Expect(bobsView[0].Kind).To(Equal(landfallv1alpha1.SpaceKind))
 	g.Expect(bobsView[0].Spec.Account).To(Equal(bobs))
 }
 
@@ -80,13 +84,15 @@ func TestSpacesCommand_NoSpacesAndErrors(t *testing.T) {
 	g.Expect(out).To(Equal("No spaces (create one with `landfall space create NAME --account ACCOUNT`).\n"))
 	out, err = execute(t, "-o", "json", "--kubeconfig", kubeconfig(t, "carol"))
 	g.Expect(err).NotTo(HaveOccurred(), out)
-	g.Expect(strings.TrimSpace(out)).To(Equal("[]"))
+	// An empty list, with items [] (not null), as kubectl prints one.
+	g.Expect(out).To(MatchJSON(`{"kind": "SpaceList", "apiVersion": "landfall.dev/v1alpha1", "metadata": {}, "items": []}`))
 
 	_, err = execute(t, "-o", "xml", "--kubeconfig", kubeconfig(t, "bob"))
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring("xml"))
-	_, err = execute(t, "extra")
-	g.Expect(err).To(HaveOccurred())
+	_, err = execute(t, "extra", "--kubeconfig", kubeconfig(t, "bob"))
+	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
+	g.Expect(err.Error()).To(ContainSubstring(`unknown command "extra" for "spaces"`))
 	_, err = execute(t, "--kubeconfig", "/nonexistent/kubeconfig")
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitFailure), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring("/nonexistent/kubeconfig"))

@@ -7,6 +7,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/landfall-dev/landfall/internal/cli/cliutil"
 	"github.com/landfall-dev/landfall/internal/localcluster"
 	"github.com/landfall-dev/landfall/internal/testenv"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
@@ -36,6 +37,7 @@ func waitReady(t *testing.T, name string)          { tenants.WaitReady(t, name) 
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := Command()
+	cliutil.Conventions(cmd)
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)

@@ -11,9 +11,10 @@ import (
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
 
-// TestPrint_SaysWhatAReadyConditionDoesNot: a space being deleted still
-// carries its last Ready=True, and a new one has no condition yet; the
-// table says which is which.
+// TestPrint_SaysWhatAReadyConditionDoesNot: a space being deleted may
+// still carry its last Ready=True (until the manager marks it), and a new
+// one has no condition yet; the table says which is which, and shows a
+// deleting space as `account list` shows a deleting account.
 func TestPrint_SaysWhatAReadyConditionDoesNot(t *testing.T) {
 	g := NewWithT(t)
 	ready := func(name string) landfallv1alpha1.Space {
@@ -28,6 +29,6 @@ func TestPrint_SaysWhatAReadyConditionDoesNot(t *testing.T) {
 	var out bytes.Buffer
 	g.Expect(Print(&out, []landfallv1alpha1.Space{ready("team-a-web"), gone, fresh})).To(Succeed())
 	g.Expect(out.String()).To(MatchRegexp(`team-a-web\s+team-a\s+True\s+namespace ready\n`))
-	g.Expect(out.String()).To(MatchRegexp(`team-a-old\s+team-a\s+True\s+Terminating: `))
+	g.Expect(out.String()).To(MatchRegexp(`team-a-old\s+team-a\s+Terminating\s+its namespace and everything in it are being deleted\n`))
 	g.Expect(out.String()).To(MatchRegexp(`team-a-new\s+team-a\s+Unknown\s+Pending: `))
 }

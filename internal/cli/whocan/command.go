@@ -68,7 +68,7 @@ cluster-wide.`,
 			return o.run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args[0], args[1])
 		},
 	}
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliutil.UsageError(err) })
+	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	fs := cmd.Flags()
 	o.namespace.Bind(fs)
 	fs.BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "the request in every namespace: RoleBindings of all namespaces count")

@@ -2,6 +2,7 @@ package clitest
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,10 +20,12 @@ type Result struct {
 	Code int
 }
 
-// Run executes cmd with args in the test's context.
+// Run executes cmd with args in the test's context, with the
+// conventions the root gives every command (cliutil.Conventions).
 func Run(t testing.TB, cmd *cobra.Command, args ...string) Result {
 	t.Helper()
 	var out, errOut bytes.Buffer
+	cliutil.Conventions(cmd)
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
@@ -36,16 +39,34 @@ func Run(t testing.TB, cmd *cobra.Command, args ...string) Result {
 // returns the candidates. A failed request fails the test.
 func Complete(t testing.TB, cmd *cobra.Command, args ...string) []string {
 	t.Helper()
+	got, _ := CompleteDirective(t, cmd, args...)
+	return got
+}
+
+// CompleteDirective is Complete with the directive the command gave the
+// shell (whether it may fall back to file names, for one).
+func CompleteDirective(t testing.TB, cmd *cobra.Command, args ...string) ([]string, cobra.ShellCompDirective) {
+	t.Helper()
 	r := Run(t, cmd, append([]string{cobra.ShellCompRequestCmd}, args...)...)
 	if r.Err != nil {
 		t.Fatalf("completing %v: %v\n%s%s", args, r.Err, r.Out, r.ErrOut)
 	}
 	var got []string
+	directive := cobra.ShellCompDirective(-1)
 	for _, line := range strings.Split(r.Out, "\n") {
 		// The last line is ":" and the directive.
-		if line != "" && !strings.HasPrefix(line, ":") {
+		if d, ok := strings.CutPrefix(line, ":"); ok {
+			n, err := strconv.Atoi(d)
+			if err != nil {
+				t.Fatalf("completing %v: directive line %q", args, line)
+			}
+			directive = cobra.ShellCompDirective(n)
+		} else if line != "" {
 			got = append(got, line)
 		}
 	}
-	return got
+	if directive < 0 {
+		t.Fatalf("completing %v: no directive in %q", args, r.Out)
+	}
+	return got, directive
 }

@@ -222,6 +222,11 @@ const (
 	// be rendered with the given parameters.
 	RenderFailedReason string = "RenderFailed"
 
+	// TemplateConflictReason (Space Ready=False, Stalled=True): two of
+	// the space's templates set a namespace label to different values or
+	// create the same object; nothing is applied until they agree.
+	TemplateConflictReason string = "TemplateConflict"
+
 	// ApplyFailedReason (Ready=False, Reconciling=True): server-side apply
 	// or prune of a template object failed; retried.
 	ApplyFailedReason string = "ApplyFailed"

@@ -100,6 +100,11 @@ func (r *SpaceReconciler) reconcile(ctx context.Context, obj *landfallv1alpha1.S
 	if re, ok := asReconcileError(renderErr); renderErr != nil && (!ok || re.reason != landfallv1alpha1.TemplateNotFoundReason) {
 		return renderErr
 	}
+	// Before anything is applied: a space's own template must not
+	// override what a mandatory one sets.
+	if err := tenancy.TemplateConflicts(rendered); err != nil {
+		return stallError(landfallv1alpha1.TemplateConflictReason, err)
+	}
 	if err := r.reconcileNamespace(ctx, account, obj, rendered); err != nil {
 		return err
 	}
@@ -252,28 +257,38 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 	if err := r.List(ctx, &list, client.InNamespace(obj.Name)); err != nil {
 		return fmt.Errorf("listing template instances: %w", err)
 	}
-	var pending []string
 	for i := range list.Items {
 		ti := &list.Items[i]
 		if !slices.Contains(names, ti.Name) {
 			if err := r.Delete(ctx, ti); client.IgnoreNotFound(err) != nil {
 				return fmt.Errorf("deleting template instance %s: %w", ti.Name, err)
 			}
-			continue
-		}
-		if !instanceReady(ti) {
-			pending = append(pending, ti.Name)
 		}
 	}
-	if seen := len(list.Items); seen < len(names) || len(pending) > 0 {
+	if waiting := waitingFor(names, list.Items); len(waiting) > 0 {
 		// An instance applied in this pass brings the space back when it
 		// turns ready, or when it fails (instanceReadyChangedPredicate).
 		return &reconcileError{
 			reason: landfallv1alpha1.TemplatesNotReadyReason, policy: policyRetry, followed: applied,
-			err: fmt.Errorf("waiting for templates %v to be applied", missingOr(names, list.Items, pending)),
+			err: fmt.Errorf("waiting for templates %v to be applied", waiting),
 		}
 	}
 	return nil
+}
+
+// waitingFor returns the templates of names whose instance is not in
+// items or not ready, in the order of names. Instances of templates the
+// space no longer has do not count: one still listed while a new one is
+// not must not let access be granted before the new one is applied.
+func waitingFor(names []string, items []landfallv1alpha1.TemplateInstance) []string {
+	var out []string
+	for _, n := range names {
+		i := slices.IndexFunc(items, func(ti landfallv1alpha1.TemplateInstance) bool { return ti.Name == n })
+		if i < 0 || !instanceReady(&items[i]) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // instanceUpToDate reports whether an existing instance already has what
@@ -283,16 +298,6 @@ func (r *SpaceReconciler) reconcileInstances(ctx context.Context, obj *landfallv
 func instanceUpToDate(ti *landfallv1alpha1.TemplateInstance, space string, ref landfallv1alpha1.TemplateReference) bool {
 	return ti.DeletionTimestamp.IsZero() && ti.Labels[tenancy.LabelSpace] == space &&
 		ti.Spec.Template == ref.Name && equality.Semantic.DeepEqual(ti.Spec.Parameters, ref.Parameters)
-}
-
-// missingOr lists the pending instances, or the names not listed yet.
-func missingOr(names []string, items []landfallv1alpha1.TemplateInstance, pending []string) []string {
-	for _, n := range names {
-		if !slices.ContainsFunc(items, func(ti landfallv1alpha1.TemplateInstance) bool { return ti.Name == n }) {
-			pending = append(pending, n)
-		}
-	}
-	return pending
 }
 
 // reconcileAccess binds the account's subjects to the space role. It runs

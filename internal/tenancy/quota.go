@@ -75,11 +75,24 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 			return nil, fmt.Errorf("decoding service: %w", err)
 		}
 		out[corev1.ResourceServices] = one
+		ports := *resource.NewQuantity(int64(len(svc.Spec.Ports)), resource.DecimalSI)
 		switch svc.Spec.Type {
 		case corev1.ServiceTypeLoadBalancer:
 			out[corev1.ResourceServicesLoadBalancers] = one
+			// A load balancer takes a node port per port, unless their
+			// allocation is off: then only the ports that ask for one.
+			if a := svc.Spec.AllocateLoadBalancerNodePorts; a != nil && !*a {
+				n := 0
+				for _, p := range svc.Spec.Ports {
+					if p.NodePort != 0 {
+						n++
+					}
+				}
+				ports = *resource.NewQuantity(int64(n), resource.DecimalSI)
+			}
+			out[corev1.ResourceServicesNodePorts] = ports
 		case corev1.ServiceTypeNodePort:
-			out[corev1.ResourceServicesNodePorts] = *resource.NewQuantity(int64(len(svc.Spec.Ports)), resource.DecimalSI)
+			out[corev1.ResourceServicesNodePorts] = ports
 		}
 	case "persistentvolumeclaims":
 		var pvc corev1.PersistentVolumeClaim
@@ -101,9 +114,12 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 }
 
 // PodUsage returns the pod's quota usage besides its count: pods, and
-// requests and limits of cpu, memory and ephemeral storage (the larger of
-// the containers' sum and any init container, plus overhead), as the
-// built-in quota evaluator computes them.
+// requests and limits of cpu, memory and ephemeral storage, as the
+// built-in quota evaluator computes them (k8s.io/component-helpers
+// resource.PodRequests): the containers' sum plus the sidecars (init
+// containers that keep running, restartPolicy Always), or the largest
+// init container with the sidecars started before it if that is more;
+// pod-level resources replace cpu and memory when set; plus overhead.
 func PodUsage(pod *corev1.Pod) corev1.ResourceList {
 	out := corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1")}
 	for _, kind := range []string{"requests", "limits"} {
@@ -117,9 +133,22 @@ func PodUsage(pod *corev1.Pod) corev1.ResourceList {
 		for _, c := range pod.Spec.Containers {
 			sum = Add(sum, get(c.Resources))
 		}
+		sidecars, initPeak := corev1.ResourceList{}, corev1.ResourceList{}
 		for _, c := range pod.Spec.InitContainers {
-			for name, q := range get(c.Resources) {
-				if cur, ok := sum[name]; !ok || q.Cmp(cur) > 0 {
+			own := get(c.Resources)
+			if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+				sum = Add(sum, own)
+				sidecars = Add(sidecars, own)
+				own = sidecars
+			} else {
+				own = Add(own, sidecars)
+			}
+			initPeak = maxOf(initPeak, own)
+		}
+		sum = maxOf(sum, initPeak)
+		if pod.Spec.Resources != nil {
+			for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+				if q, ok := get(*pod.Spec.Resources)[name]; ok {
 					sum[name] = q.DeepCopy()
 				}
 			}
@@ -134,6 +163,20 @@ func PodUsage(pod *corev1.Pod) corev1.ResourceList {
 			if kind == "requests" {
 				out[name] = q
 			}
+		}
+	}
+	return out
+}
+
+// maxOf returns a with each resource raised to b's where b's is larger.
+func maxOf(a, b corev1.ResourceList) corev1.ResourceList {
+	out := a.DeepCopy()
+	if out == nil {
+		out = corev1.ResourceList{}
+	}
+	for name, q := range b {
+		if cur, ok := out[name]; !ok || q.Cmp(cur) > 0 {
+			out[name] = q.DeepCopy()
 		}
 	}
 	return out

@@ -140,3 +140,60 @@ func TestSettle(t *testing.T) {
 		t.Errorf("NextSettle = %s, want 50s", d)
 	}
 }
+
+// TestPodAndServiceUsage_AsTheBuiltInEvaluator: sidecars add to the
+// containers, an init container counts with the sidecars started before
+// it, pod-level resources replace cpu and memory, and load balancers
+// take node ports, as the built-in quota evaluator counts them (an
+// account quota that counted less could be overshot).
+func TestPodAndServiceUsage_AsTheBuiltInEvaluator(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		gr         schema.GroupResource
+		raw        string
+		wantSubset corev1.ResourceList
+	}{
+		"a sidecar adds to the containers": {
+			gr: schema.GroupResource{Resource: "pods"},
+			raw: `{"spec":{"containers":[{"resources":{"requests":{"cpu":"1"},"limits":{"memory":"1Gi"}}}],
+			  "initContainers":[{"restartPolicy":"Always","resources":{"requests":{"cpu":"1"},"limits":{"memory":"512Mi"}}}]}}`,
+			wantSubset: rl("requests.cpu", "2", "cpu", "2", "limits.memory", "1536Mi"),
+		},
+		"an init container counts with the sidecars before it": {
+			gr: schema.GroupResource{Resource: "pods"},
+			raw: `{"spec":{"containers":[{"resources":{"requests":{"cpu":"100m"}}}],
+			  "initContainers":[{"restartPolicy":"Always","resources":{"requests":{"cpu":"200m"}}},{"resources":{"requests":{"cpu":"1"}}}]}}`,
+			wantSubset: rl("requests.cpu", "1200m"),
+		},
+		"pod-level resources replace cpu and memory, plus overhead": {
+			gr: schema.GroupResource{Resource: "pods"},
+			raw: `{"spec":{"resources":{"requests":{"cpu":"3","memory":"2Gi"}},"overhead":{"cpu":"100m"},
+			  "containers":[{"resources":{"requests":{"cpu":"1","ephemeral-storage":"1Gi"}}}]}}`,
+			wantSubset: rl("requests.cpu", "3100m", "requests.memory", "2Gi", "requests.ephemeral-storage", "1Gi"),
+		},
+		"a load balancer takes a node port per port": {
+			gr:         schema.GroupResource{Resource: "services"},
+			raw:        `{"spec":{"type":"LoadBalancer","ports":[{"port":80},{"port":443}]}}`,
+			wantSubset: rl("services.loadbalancers", "1", "services.nodeports", "2"),
+		},
+		"without node port allocation only the ports that ask for one": {
+			gr:         schema.GroupResource{Resource: "services"},
+			raw:        `{"spec":{"type":"LoadBalancer","allocateLoadBalancerNodePorts":false,"ports":[{"port":80},{"port":443,"nodePort":30443}]}}`,
+			wantSubset: rl("services.loadbalancers", "1", "services.nodeports", "1"),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ObjectUsage(tc.gr, []byte(tc.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for res, want := range tc.wantSubset {
+				if q, ok := got[res]; !ok || q.Cmp(want) != 0 {
+					t.Errorf("%s = %v, want %s (usage %v)", res, got[res], want.String(), got)
+				}
+			}
+		})
+	}
+}

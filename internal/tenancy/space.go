@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -124,7 +125,10 @@ func SpaceTemplates(account *landfallv1alpha1.Account, space *landfallv1alpha1.S
 
 // NamespaceLabels returns the labels Landfall sets on a space's namespace:
 // the account's forced labels, the templates' namespace labels, then its
-// own account and space labels, which always win.
+// own account and space labels, which always win. Among the templates the
+// first to set a label wins: the account's mandatory templates come first
+// (SpaceTemplates), so a space's own template cannot lower, say, their
+// Pod Security level (TemplateConflicts makes that an error besides).
 func NamespaceLabels(account *landfallv1alpha1.Account, space string, rendered []*Rendered) map[string]string {
 	out := map[string]string{}
 	for k, v := range account.Spec.Space.Labels {
@@ -132,14 +136,52 @@ func NamespaceLabels(account *landfallv1alpha1.Account, space string, rendered [
 			out[k] = v
 		}
 	}
+	fromTemplates := map[string]string{}
 	for _, r := range rendered {
 		for k, v := range r.NamespaceLabels {
-			out[k] = v
+			if _, set := fromTemplates[k]; !set {
+				fromTemplates[k] = v
+			}
 		}
 	}
+	maps.Copy(out, fromTemplates)
 	out[LabelAccount] = account.Name
 	out[LabelSpace] = space
 	return out
+}
+
+// TemplateConflicts reports templates of one space that contradict each
+// other: a namespace label two of them set to different values, or an
+// object both of them render. Either would let one template undo what
+// another guarantees; when the second is a tenant's own template and the
+// first a mandatory one, that is a way around the guard-rails (a weaker
+// Pod Security level, a NetworkPolicy replaced). rendered is in
+// SpaceTemplates order; nil means no conflict.
+func TemplateConflicts(rendered []*Rendered) error {
+	type origin struct{ template, value string }
+	labels := map[string]origin{}
+	objects := map[string]string{}
+	var errs []error
+	for _, r := range rendered {
+		for _, k := range slices.Sorted(maps.Keys(r.NamespaceLabels)) {
+			v := r.NamespaceLabels[k]
+			if o, set := labels[k]; set && o.value != v {
+				errs = append(errs, fmt.Errorf("templates %s and %s set namespace label %s to %q and %q", o.template, r.Template, k, o.value, v))
+			} else if !set {
+				labels[k] = origin{r.Template, v}
+			}
+		}
+		for _, obj := range r.Objects {
+			gk := obj.GroupVersionKind().GroupKind()
+			key := gk.String() + "/" + obj.GetName()
+			if first, dup := objects[key]; dup {
+				errs = append(errs, fmt.Errorf("templates %s and %s both create %s %s", first, r.Template, gk.Kind, obj.GetName()))
+			} else {
+				objects[key] = r.Template
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func sortedUnique(s []string) []string {

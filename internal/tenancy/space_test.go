@@ -3,11 +3,13 @@ package tenancy
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
@@ -146,5 +148,73 @@ func TestNamespaceLabels(t *testing.T) {
 	want := map[string]string{"cost": "1", LabelAccount: "acme", LabelSpace: "s", "pod-security.kubernetes.io/enforce": "restricted"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("NamespaceLabels = %v, want %v", got, want)
+	}
+}
+
+// TestNamespaceLabels_MandatoryTemplateWins: of two templates setting one
+// label, the first (the account's mandatory one) wins.
+func TestNamespaceLabels_MandatoryTemplateWins(t *testing.T) {
+	t.Parallel()
+	const enforce = "pod-security.kubernetes.io/enforce"
+	got := NamespaceLabels(account("acme"), "s", []*Rendered{
+		{Template: "mandatory", NamespaceLabels: map[string]string{enforce: "restricted"}},
+		{Template: "tenants-own", NamespaceLabels: map[string]string{enforce: "privileged", "extra": "x"}},
+	})
+	if got[enforce] != "restricted" || got["extra"] != "x" {
+		t.Errorf("NamespaceLabels = %v, want enforce=restricted and extra=x", got)
+	}
+}
+
+func TestTemplateConflicts(t *testing.T) {
+	t.Parallel()
+	obj := func(apiVersion, kind, name string) *unstructured.Unstructured {
+		u := &unstructured.Unstructured{}
+		u.SetAPIVersion(apiVersion)
+		u.SetKind(kind)
+		u.SetName(name)
+		return u
+	}
+	baseline := &Rendered{Template: "baseline", NamespaceLabels: map[string]string{"pod-security.kubernetes.io/enforce": "restricted"},
+		Objects: []*unstructured.Unstructured{obj("networking.k8s.io/v1", "NetworkPolicy", "allow-same-account"), obj("v1", "LimitRange", "space-defaults")}}
+	tests := map[string]struct {
+		second *Rendered
+		want   []string
+	}{
+		"different objects and labels": {
+			second: &Rendered{Template: "db", NamespaceLabels: map[string]string{"team": "db"},
+				Objects: []*unstructured.Unstructured{obj("v1", "ConfigMap", "allow-same-account"), obj("networking.k8s.io/v1", "NetworkPolicy", "db")}},
+		},
+		"the same label with the same value": {
+			second: &Rendered{Template: "db", NamespaceLabels: map[string]string{"pod-security.kubernetes.io/enforce": "restricted"}},
+		},
+		"a weaker Pod Security level": {
+			second: &Rendered{Template: "loose", NamespaceLabels: map[string]string{"pod-security.kubernetes.io/enforce": "privileged"}},
+			want:   []string{`templates baseline and loose set namespace label pod-security.kubernetes.io/enforce to "restricted" and "privileged"`},
+		},
+		"the same NetworkPolicy, in another API version too": {
+			second: &Rendered{Template: "open", Objects: []*unstructured.Unstructured{obj("networking.k8s.io/v1beta1", "NetworkPolicy", "allow-same-account"), obj("v1", "LimitRange", "space-defaults")}},
+			want: []string{
+				"templates baseline and open both create NetworkPolicy allow-same-account",
+				"templates baseline and open both create LimitRange space-defaults",
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := TemplateConflicts([]*Rendered{baseline, tc.second})
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatalf("TemplateConflicts = %v, want none", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("TemplateConflicts = nil, want %q", tc.want)
+			}
+			if got := strings.Split(err.Error(), "\n"); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("TemplateConflicts =\n%q\nwant\n%q", got, tc.want)
+			}
+		})
 	}
 }

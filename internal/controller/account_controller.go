@@ -61,6 +61,9 @@ func AccountRoleName(account string) string { return "landfall-account-" + accou
 type AccountReconciler struct {
 	// Client reads (cached) and writes objects.
 	client.Client
+	// APIReader reads from the API server what the cache may not have
+	// seen yet; nil reads the cache only.
+	APIReader client.Reader
 
 	// applied holds, per Account UID, the rbacApplied of its last
 	// successful RBAC apply: a reconcile that changes only the status
@@ -306,6 +309,16 @@ func (r *AccountReconciler) reconcileDelete(ctx context.Context, obj *landfallv1
 	var list landfallv1alpha1.SpaceList
 	if err := r.List(ctx, &list, client.MatchingFields{tenancy.SpaceAccountIndex: obj.Name}); err != nil {
 		return ctrl.Result{}, fmt.Errorf("listing spaces of account %s: %w", obj.Name, err)
+	}
+	if len(list.Items) == 0 && r.APIReader != nil {
+		// Before the finalizer goes: a Space admitted just before the
+		// deletion may not be in the cache yet, and would outlive its
+		// account. Once per deleted account, so the whole list is read
+		// (the account label is added by a webhook that may fail open).
+		if err := r.APIReader.List(ctx, &list); err != nil {
+			return ctrl.Result{}, fmt.Errorf("listing spaces of account %s: %w", obj.Name, err)
+		}
+		list.Items = slices.DeleteFunc(list.Items, func(s landfallv1alpha1.Space) bool { return s.Spec.Account != obj.Name })
 	}
 	if len(list.Items) > 0 {
 		names := make([]string, 0, len(list.Items))

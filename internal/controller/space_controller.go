@@ -62,6 +62,9 @@ const SpaceRoleBindingName = "landfall-space-admins"
 type SpaceReconciler struct {
 	// Client reads (cached) and writes objects.
 	client.Client
+	// APIReader reads from the API server what the cache may not have
+	// seen yet; nil reads the cache only.
+	APIReader client.Reader
 }
 
 // Reconcile brings one Space to Ready and patches its status once.
@@ -364,6 +367,13 @@ func (r *SpaceReconciler) reconcileDelete(ctx context.Context, obj *landfallv1al
 	}
 	ns := namespaceMetadata(obj.Name)
 	err := r.Get(ctx, client.ObjectKeyFromObject(ns), ns)
+	if apierrors.IsNotFound(err) && r.APIReader != nil {
+		// The cache may not have seen the namespace the first pass
+		// created a moment ago (its status, which would say so, is not
+		// written until the space is set up): a space deleted at once must
+		// not leave its namespace behind.
+		err = r.APIReader.Get(ctx, client.ObjectKeyFromObject(ns), ns)
+	}
 	switch {
 	case apierrors.IsNotFound(err):
 	case err != nil:

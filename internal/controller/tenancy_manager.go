@@ -135,7 +135,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	// otherwise cost a full reconcile per space. Namespaces are watched
 	// (and read) as metadata only; RoleBindings in full, since the
 	// reconciler reads their subjects (one informer, not two).
-	space := &SpaceReconciler{Client: c}
+	space := &SpaceReconciler{Client: c, APIReader: mgr.GetAPIReader()}
 	if err := ctrl.NewControllerManagedBy(mgr).Named(SpaceControllerName).
 		For(&landfallv1alpha1.Space{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, deletionPredicate()))).
 		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(spaceOf), builder.WithPredicates(hasLabel(tenancy.LabelSpace), metadataDriftPredicate())).
@@ -170,7 +170,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		return fmt.Errorf("setting up template instance reconciler: %w", err)
 	}
 
-	account := &AccountReconciler{Client: c}
+	account := &AccountReconciler{Client: c, APIReader: mgr.GetAPIReader()}
 	accountOfSpace := func(_ context.Context, o client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.(*landfallv1alpha1.Space).Spec.Account}}}
 	}

@@ -239,7 +239,8 @@ func (e *QuotaExceededError) Error() string {
 // used + reserved + its usage stays within hard for every limited name.
 // A reservation for the same object replaces the old one (admission can be
 // retried). Usage the quota does not limit is not recorded. It returns
-// false, with no change, when the object limits nothing.
+// false, with no change, when the object limits nothing. A limit not yet
+// in status.hard, whose usage the reconciler has not counted, denies.
 func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
 	hard := q.Spec.Quota.Hard
 	r.Usage = Filter(r.Usage, hard)
@@ -254,6 +255,13 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 	for _, name := range slices.Sorted(maps.Keys(r.Usage)) {
 		want := r.Usage[name]
 		if want.Sign() <= 0 {
+			continue
+		}
+		if _, counted := q.Status.Hard[name]; !counted {
+			// A limit the reconciler has not counted yet: used is not
+			// known, and reading it as 0 would admit up to the limit on
+			// top of what exists. The built-in ResourceQuota denies too.
+			exceeded = append(exceeded, fmt.Sprintf("%s: usage not counted yet (a new limit), retry in a moment", name))
 			continue
 		}
 		used, res, limit := q.Status.Used[name], reserved[name], hard[name]

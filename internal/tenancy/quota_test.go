@@ -24,6 +24,7 @@ func rl(kv ...string) corev1.ResourceList {
 func quota(hard, used corev1.ResourceList, res ...landfallv1alpha1.QuotaReservation) *landfallv1alpha1.AccountQuota {
 	q := &landfallv1alpha1.AccountQuota{ObjectMeta: metav1.ObjectMeta{Name: "acme"}}
 	q.Spec.Quota.Hard = hard
+	q.Status.Hard = hard.DeepCopy() // counted
 	q.Status.Used = used
 	q.Status.Reservations = res
 	return q
@@ -94,6 +95,14 @@ func TestReserve(t *testing.T) {
 		"a retried admission replaces its own reservation": {
 			q: quota(hard, rl("pods", "4"), resv("b", "p1", rl("pods", "1"), now)),
 			r: resv("b", "p1", rl("pods", "1"), now), wantOK: true, wantLedger: 1,
+		},
+		"a limit not counted yet denies, though it would fit": {
+			q: func() *landfallv1alpha1.AccountQuota {
+				q := quota(hard, rl("pods", "1"))
+				q.Status.Hard = rl("pods", "5") // requests.cpu was added since
+				return q
+			}(),
+			r: resv("b", "p1", rl("pods", "1", "requests.cpu", "100m"), now), wantErr: true,
 		},
 		"an object the quota does not limit reserves nothing": {
 			q: quota(hard, nil),

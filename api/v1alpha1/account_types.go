@@ -243,6 +243,11 @@ const (
 	// and settled reservations removed.
 	QuotaReconciledReason string = "QuotaReconciled"
 
+	// UnsupportedLimitsReason (AccountQuota Ready=False, Stalled=True):
+	// spec.quota has limits Landfall does not enforce, or scopes; the
+	// supported limits are still counted and enforced.
+	UnsupportedLimitsReason string = "UnsupportedLimits"
+
 	// DeletingReason (Reconciling=True): the object is being deleted and
 	// waits for its dependents (namespace, spaces) to be gone.
 	DeletingReason string = "Deleting"

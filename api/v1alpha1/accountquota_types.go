@@ -16,10 +16,16 @@ type AccountQuotaSpec struct {
 	// +kubebuilder:validation:MaxLength=253
 	Account string `json:"account"`
 
-	// quota holds the hard limits (pods, services, configmaps, secrets,
-	// persistentvolumeclaims, count/<resource>.<group>, requests.cpu,
-	// requests.memory, limits.cpu, limits.memory, requests.storage).
-	// Scopes and scope selectors are not supported.
+	// quota holds the hard limits: pods, services (and
+	// services.loadbalancers, services.nodeports), configmaps, secrets,
+	// persistentvolumeclaims, replicationcontrollers, requests.storage;
+	// cpu, memory and ephemeral-storage, as requests.* and limits.*; and
+	// count/<resource>[.<group>] of pods, services, configmaps, secrets,
+	// persistentvolumeclaims, replicationcontrollers, deployments.apps,
+	// statefulsets.apps, daemonsets.apps, replicasets.apps, jobs.batch and
+	// cronjobs.batch (the resources whose creates the quota webhook
+	// reserves). Other limits and scopes are not enforced: the quota is
+	// then Stalled (UnsupportedLimits), and enforces the rest.
 	// +required
 	Quota corev1.ResourceQuotaSpec `json:"quota"`
 }

@@ -75,7 +75,9 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 	// In name order: a sum takes the format of its first term, and a
 	// recount that finds the same usage must write the same status.
 	slices.SortFunc(spaces.Items, func(a, b landfallv1alpha1.Space) int { return strings.Compare(a.Name, b.Name) })
-	hard := obj.Spec.Quota.Hard
+	// Only what the webhook reserves is counted: a limit it cannot hold
+	// must not stop the ledger from settling for the others.
+	hard, unsupported := tenancy.SupportedQuota(obj.Spec.Quota.Hard)
 	used := corev1.ResourceList{}
 	counted := map[string]bool{}
 	for _, s := range spaces.Items {
@@ -95,6 +97,12 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 	obj.Status.Reservations = tenancy.Settle(obj.Status.Reservations, func(ns, res, name string) bool {
 		return counted[ns+"/"+res+"/"+name]
 	}, r.now(), tenancy.ReservationTTL)
+	if q := obj.Spec.Quota; len(q.Scopes) > 0 || q.ScopeSelector != nil {
+		unsupported = append(unsupported, "scopes (limits hold for every object)")
+	}
+	if len(unsupported) > 0 {
+		return stallError(landfallv1alpha1.UnsupportedLimitsReason, fmt.Errorf("not enforced: %s; the others are (see kubectl explain accountquota.spec.quota)", strings.Join(unsupported, ", ")))
+	}
 	return nil
 }
 
@@ -155,10 +163,14 @@ func (r *AccountQuotaReconciler) finalizeStatus(ctx context.Context, base, obj *
 			return ctrl.Result{}, errors.Join(retErr, fmt.Errorf("patching status: %w", perr))
 		}
 	}
-	if next := tenancy.NextSettle(obj.Status.Reservations, r.now(), tenancy.ReservationTTL); err == nil && next > 0 {
+	// The ledger is current after a pass that counted, unsupported
+	// limits or not: settle and recount on schedule.
+	re, isReconcileErr := asReconcileError(err)
+	counted := err == nil || isReconcileErr && re.reason == landfallv1alpha1.UnsupportedLimitsReason
+	if next := tenancy.NextSettle(obj.Status.Reservations, r.now(), tenancy.ReservationTTL); counted && next > 0 {
 		result.RequeueAfter = min(next, 2*time.Second)
 	}
-	if every := r.RecountInterval; err == nil && every > 0 && len(obj.Spec.Quota.Hard) > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
+	if every := r.RecountInterval; counted && every > 0 && len(obj.Status.Hard) > 0 && (result.RequeueAfter == 0 || every < result.RequeueAfter) {
 		result.RequeueAfter = every
 	}
 	return result, retErr

@@ -34,6 +34,48 @@ var QuotaResources = []schema.GroupResource{
 	{Group: "batch", Resource: "jobs"}, {Group: "batch", Resource: "cronjobs"},
 }
 
+// quotaNames are the limit names besides the object counts of
+// QuotaResources: what the usage of those objects holds (ObjectUsage).
+var quotaNames = []corev1.ResourceName{
+	corev1.ResourcePods, corev1.ResourceServices, corev1.ResourceServicesLoadBalancers, corev1.ResourceServicesNodePorts,
+	corev1.ResourceConfigMaps, corev1.ResourceSecrets, corev1.ResourcePersistentVolumeClaims, corev1.ResourceReplicationControllers,
+	corev1.ResourceRequestsStorage,
+	corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage,
+	corev1.ResourceRequestsCPU, corev1.ResourceRequestsMemory, corev1.ResourceRequestsEphemeralStorage,
+	corev1.ResourceLimitsCPU, corev1.ResourceLimitsMemory, corev1.ResourceLimitsEphemeralStorage,
+}
+
+// QuotaNames returns, sorted, the limits an AccountQuota enforces: the
+// names the usage of QuotaResources objects has, their object counts
+// included.
+func QuotaNames() []corev1.ResourceName {
+	out := slices.Clone(quotaNames)
+	for _, gr := range QuotaResources {
+		out = append(out, CountResourceName(gr))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// SupportedQuota splits hard into the limits an AccountQuota enforces and
+// the names of the others, sorted. Those others hold nothing (the quota
+// webhook reserves no object that has them), and counting them could
+// fail (a count of a resource the manager may not list).
+func SupportedQuota(hard corev1.ResourceList) (corev1.ResourceList, []string) {
+	supported := QuotaNames()
+	out := corev1.ResourceList{}
+	var unsupported []string
+	for name, q := range hard {
+		if _, ok := slices.BinarySearch(supported, name); ok {
+			out[name] = q
+		} else {
+			unsupported = append(unsupported, string(name))
+		}
+	}
+	slices.Sort(unsupported)
+	return out, unsupported
+}
+
 // CountResourceName returns the object-count quota name of a resource:
 // count/pods, count/deployments.apps.
 func CountResourceName(gr schema.GroupResource) corev1.ResourceName {

@@ -2,6 +2,7 @@ package tenancy
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -204,5 +205,51 @@ func TestPodAndServiceUsage_AsTheBuiltInEvaluator(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQuotaNames_AreWhatUsageHolds: the limits an AccountQuota enforces
+// are exactly the names the usage of the reserved resources can have, so
+// neither list can grow without the other.
+func TestQuotaNames_AreWhatUsageHolds(t *testing.T) {
+	t.Parallel()
+	full := map[string]string{
+		"pods": `{"spec":{"containers":[{"resources":{"requests":{"cpu":"1","memory":"1","ephemeral-storage":"1"},"limits":{"cpu":"1","memory":"1","ephemeral-storage":"1"}}}]}}`,
+		"services":               `{"spec":{"type":"LoadBalancer","ports":[{"port":80}]}}`,
+		"persistentvolumeclaims": `{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}`,
+	}
+	seen := map[corev1.ResourceName]bool{}
+	for _, gr := range QuotaResources {
+		raw := full[gr.Resource]
+		if raw == "" || gr.Group != "" {
+			raw = `{}`
+		}
+		u, err := ObjectUsage(gr, []byte(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", gr, err)
+		}
+		for name := range u {
+			seen[name] = true
+		}
+	}
+	var got []corev1.ResourceName
+	for name := range seen {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	if want := QuotaNames(); !slices.Equal(got, want) {
+		t.Errorf("usage holds\n%v\nQuotaNames is\n%v", got, want)
+	}
+}
+
+func TestSupportedQuota(t *testing.T) {
+	t.Parallel()
+	hard := rl("pods", "2", "count/deployments.apps", "1", "count/poddisruptionbudgets.policy", "1", "requests.nvidia.com/gpu", "1")
+	got, unsupported := SupportedQuota(hard)
+	if !equal(got, rl("pods", "2", "count/deployments.apps", "1")) {
+		t.Errorf("supported = %v", got)
+	}
+	if want := []string{"count/poddisruptionbudgets.policy", "requests.nvidia.com/gpu"}; !slices.Equal(unsupported, want) {
+		t.Errorf("unsupported = %v, want %v", unsupported, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -116,12 +117,40 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		}
 		return out
 	}
+	// A stalled Space waits for something besides itself to change; these
+	// map that change to it, or the stall would hold until the Space
+	// itself changed. A template fixed (a new space stalled on it has no
+	// instance to be found by):
 	spacesOfTemplate := func(ctx context.Context, o client.Object) []reconcile.Request {
 		var out []reconcile.Request
 		for _, req := range instancesOfTemplate(ctx, o) {
 			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: req.Namespace}})
 		}
-		return out
+		var all landfallv1alpha1.SpaceList
+		if err := c.List(ctx, &all); err != nil {
+			return out
+		}
+		return append(out, stalledOn(all.Items, landfallv1alpha1.RenderFailedReason, landfallv1alpha1.TemplateConflictReason)...)
+	}
+	// a space of the account gone, making room under its limit:
+	stalledSiblings := func(ctx context.Context, o client.Object) []reconcile.Request {
+		s, ok := o.(*landfallv1alpha1.Space)
+		if !ok {
+			return nil
+		}
+		var list landfallv1alpha1.SpaceList
+		if err := c.List(ctx, &list, client.MatchingFields{tenancy.SpaceAccountIndex: s.Spec.Account}); err != nil {
+			return nil
+		}
+		return stalledOn(list.Items, landfallv1alpha1.SpaceLimitExceededReason)
+	}
+	// the namespace of another owner, of the space's name, deleted:
+	conflictingSpace := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var s landfallv1alpha1.Space
+		if err := c.Get(ctx, types.NamespacedName{Name: o.GetName()}, &s); err != nil {
+			return nil
+		}
+		return stalledOn([]landfallv1alpha1.Space{s}, landfallv1alpha1.NamespaceConflictReason)
 	}
 	hasLabel := func(key string) predicate.Predicate {
 		return predicate.NewPredicateFuncs(func(o client.Object) bool { _, ok := o.GetLabels()[key]; return ok })
@@ -144,6 +173,8 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		Watches(&landfallv1alpha1.Account{}, handler.EnqueueRequestsFromMapFunc(spacesOfAccount), builder.WithPredicates(predicate.Or[client.Object](
 			predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, deletionPredicate()))).
 		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(spacesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(stalledSiblings), builder.WithPredicates(deletePredicate())).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(conflictingSpace), builder.WithPredicates(deletePredicate())).
 		WithOptions(copts).Complete(space); err != nil {
 		return fmt.Errorf("setting up space reconciler: %w", err)
 	}
@@ -337,6 +368,19 @@ func deletePredicate() predicate.Predicate {
 		UpdateFunc:  func(event.UpdateEvent) bool { return false },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
+}
+
+// stalledOn returns requests for the spaces of items stalled for one of
+// reasons.
+func stalledOn(items []landfallv1alpha1.Space, reasons ...string) []reconcile.Request {
+	var out []reconcile.Request
+	for i := range items {
+		c := meta.FindStatusCondition(items[i].Status.Conditions, landfallv1alpha1.StalledCondition)
+		if c != nil && c.Status == metav1.ConditionTrue && slices.Contains(reasons, c.Reason) {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: items[i].Name}})
+		}
+	}
+	return out
 }
 
 // replenishedKinds are the kinds besides pods whose deletes give account

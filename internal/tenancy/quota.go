@@ -322,6 +322,15 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 	return true, nil
 }
 
+// Release removes the reservation for r's object from the quota's ledger,
+// for a create denied after it was reserved. It returns false, with no
+// change, when there is none.
+func Release(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
+	n := len(q.Status.Reservations)
+	q.Status.Reservations = slices.DeleteFunc(q.Status.Reservations, func(o landfallv1alpha1.QuotaReservation) bool { return sameObject(o, r) })
+	return len(q.Status.Reservations) != n, nil
+}
+
 // Settle returns the reservations still needed after usage was counted:
 // a reservation is dropped when its object was counted (it is now in
 // used), or when it is older than ttl and its object was never seen (the

@@ -253,3 +253,18 @@ func TestSupportedQuota(t *testing.T) {
 		t.Errorf("unsupported = %v, want %v", unsupported, want)
 	}
 }
+
+func TestRelease(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	q := quota(rl("pods", "5"), nil, resv("a", "p0", rl("pods", "1"), now), resv("b", "p1", rl("pods", "1"), now))
+	if ok, err := Release(q, resv("b", "p1", nil, now)); !ok || err != nil {
+		t.Fatalf("Release = %v, %v; want true", ok, err)
+	}
+	if len(q.Status.Reservations) != 1 || q.Status.Reservations[0].Name != "p0" {
+		t.Errorf("ledger = %v, want only p0", q.Status.Reservations)
+	}
+	if ok, _ := Release(q, resv("b", "p1", nil, now)); ok {
+		t.Error("a second Release changed the ledger")
+	}
+}

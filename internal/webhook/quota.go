@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -77,41 +79,57 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 	if name == "" {
 		name = string(req.UID)
 	}
-	// The index holds only the space's account's quotas.
+	// The index holds only the space's account's quotas. In name order,
+	// so every create takes them in the same order.
+	slices.SortFunc(quotas.Items, func(a, b landfallv1alpha1.AccountQuota) int { return strings.Compare(a.Name, b.Name) })
+	dryRun := req.DryRun != nil && *req.DryRun
+	r := landfallv1alpha1.QuotaReservation{
+		Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: u, Created: metav1.NewTime(h.now()),
+	}
+	var reserved []string
 	for _, q := range quotas.Items {
-		r := landfallv1alpha1.QuotaReservation{
-			Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: u, Created: metav1.NewTime(h.now()),
-		}
-		if err := h.reserve(ctx, q.Name, r, req.DryRun != nil && *req.DryRun); err != nil {
+		if err := h.update(ctx, q.Name, r, dryRun, tenancy.Reserve); err != nil {
+			// The create will not happen: give back what it reserved on
+			// the quotas before this one at once, rather than hold it
+			// from the account's other spaces until it expires.
+			for _, prev := range reserved {
+				if rerr := h.update(ctx, prev, r, dryRun, tenancy.Release); rerr != nil {
+					ctrl.LoggerFrom(ctx).Error(rerr, "releasing reservation of a denied create; it expires", "quota", prev, "namespace", r.Namespace, "name", r.Name)
+				}
+			}
 			var qe *tenancy.QuotaExceededError
 			if errors.As(err, &qe) {
 				return admission.Denied(qe.Error())
 			}
 			return admission.Errored(http.StatusInternalServerError, err)
 		}
+		reserved = append(reserved, q.Name)
 	}
 	return admission.Allowed("")
 }
 
-// reserve records r on the quota, retrying on conflicts.
-func (h *QuotaValidator) reserve(ctx context.Context, quota string, r landfallv1alpha1.QuotaReservation, dryRun bool) error {
+// update applies change (tenancy.Reserve or tenancy.Release) for r to the
+// quota's ledger, retrying on conflicts.
+func (h *QuotaValidator) update(ctx context.Context, quota string, r landfallv1alpha1.QuotaReservation, dryRun bool,
+	change func(*landfallv1alpha1.AccountQuota, landfallv1alpha1.QuotaReservation) (bool, error),
+) error {
 	log := ctrl.LoggerFrom(ctx)
 	for attempt := 1; ; attempt++ {
 		var q landfallv1alpha1.AccountQuota
 		if err := h.APIReader.Get(ctx, types.NamespacedName{Name: quota}, &q); err != nil {
 			return fmt.Errorf("reading account quota %s: %w", quota, err)
 		}
-		changed, err := tenancy.Reserve(&q, r)
+		changed, err := change(&q, r)
 		if err != nil || !changed || dryRun {
 			return err
 		}
 		err = h.Client.Status().Update(ctx, &q)
 		if err == nil {
-			log.V(1).Info("reserved quota", "quota", quota, "namespace", r.Namespace, "resource", r.Resource, "name", r.Name, "attempt", attempt)
+			log.V(1).Info("updated quota ledger", "quota", quota, "namespace", r.Namespace, "resource", r.Resource, "name", r.Name, "reservations", len(q.Status.Reservations), "attempt", attempt)
 			return nil
 		}
 		if !apierrors.IsConflict(err) || attempt >= maxReserveAttempts {
-			return fmt.Errorf("writing reservation to account quota %s: %w", quota, err)
+			return fmt.Errorf("writing the ledger of account quota %s: %w", quota, err)
 		}
 		// Back off a little, with jitter, so contending creates spread.
 		select {

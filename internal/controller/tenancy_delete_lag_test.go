@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/rand"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -36,6 +37,9 @@ func (c laggingCache) List(ctx context.Context, list client.ObjectList, opts ...
 	return c.Client.List(ctx, list, opts...)
 }
 
+// releaseHold drops every finalizer, a test's hold among them.
+var releaseHold = client.RawPatch(types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`))
+
 // TestSpaceReconciler_DeleteChecksTheAPIServer: a Space deleted before the
 // cache saw the namespace its first pass created keeps its finalizer
 // until the namespace is gone; reading the cache only, it lost it at once
@@ -53,6 +57,12 @@ func TestSpaceReconciler_DeleteChecksTheAPIServer(t *testing.T) {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{tenancy.LabelSpace: name, tenancy.LabelAccount: "no-such-account"}}}
 	g.Expect(suite.client.Create(ctx, ns)).To(Succeed())
 	t.Cleanup(func() { _ = suite.client.Delete(context.Background(), ns) })
+	// The suite's own manager reconciles the space too and deletes the
+	// namespace; a ConfigMap with a test finalizer keeps that namespace
+	// from going before this reconciler looks.
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: "held", Finalizers: []string{"test.landfall.dev/hold"}}}
+	g.Expect(suite.client.Create(ctx, held)).To(Succeed())
+	t.Cleanup(func() { _ = suite.client.Patch(context.Background(), held, releaseHold) })
 	g.Expect(suite.client.Delete(ctx, space)).To(Succeed())
 
 	req := ctrl.Request{NamespacedName: client.ObjectKeyFromObject(space)}
@@ -86,10 +96,20 @@ func TestAccountReconciler_DeleteChecksTheAPIServer(t *testing.T) {
 	account := &landfallv1alpha1.Account{ObjectMeta: metav1.ObjectMeta{Name: "late-" + rand.String(5), Finalizers: []string{tenancy.AccountFinalizer}}}
 	g.Expect(suite.client.Create(ctx, account)).To(Succeed())
 	other := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: "other-" + rand.String(5)}, Spec: landfallv1alpha1.SpaceSpec{Account: "someone-else"}}
-	space := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: account.Name + "-web"}, Spec: landfallv1alpha1.SpaceSpec{Account: account.Name}}
+	// The suite's own manager reconciles the account too; a test finalizer
+	// keeps its space from going, so that manager cannot finish the delete
+	// before this reconciler looks.
+	space := &landfallv1alpha1.Space{
+		ObjectMeta: metav1.ObjectMeta{Name: account.Name + "-web", Finalizers: []string{"test.landfall.dev/hold"}},
+		Spec:       landfallv1alpha1.SpaceSpec{Account: account.Name},
+	}
 	for _, s := range []*landfallv1alpha1.Space{other, space} {
 		g.Expect(suite.client.Create(ctx, s)).To(Succeed())
-		t.Cleanup(func() { _ = suite.client.Delete(context.Background(), s) })
+		t.Cleanup(func() {
+			ctx := context.Background()
+			_ = suite.client.Patch(ctx, s, releaseHold)
+			_ = suite.client.Delete(ctx, s)
+		})
 	}
 	g.Expect(suite.client.Delete(ctx, account)).To(Succeed())
 

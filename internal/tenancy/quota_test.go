@@ -214,7 +214,7 @@ func TestPodAndServiceUsage_AsTheBuiltInEvaluator(t *testing.T) {
 func TestQuotaNames_AreWhatUsageHolds(t *testing.T) {
 	t.Parallel()
 	full := map[string]string{
-		"pods": `{"spec":{"containers":[{"resources":{"requests":{"cpu":"1","memory":"1","ephemeral-storage":"1"},"limits":{"cpu":"1","memory":"1","ephemeral-storage":"1"}}}]}}`,
+		"pods":                   `{"spec":{"containers":[{"resources":{"requests":{"cpu":"1","memory":"1","ephemeral-storage":"1"},"limits":{"cpu":"1","memory":"1","ephemeral-storage":"1"}}}]}}`,
 		"services":               `{"spec":{"type":"LoadBalancer","ports":[{"port":80}]}}`,
 		"persistentvolumeclaims": `{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}`,
 	}

@@ -226,6 +226,14 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 $kubectl --kubeconfig "$alice" -n team-a-web get configmap flags --no-headers | sed 's/^/  /'
+echo "Updates are held to it too; with room for 1 load balancer, alice makes two Services load balancers:"
+$kubectl patch accountquotas.landfall.dev/team-a --type merge -p '{"spec":{"quota":{"hard":{"services.loadbalancers":"1"}}}}' >/dev/null
+lbs_used() { $kubectl get accountquotas.landfall.dev/team-a -o jsonpath="{.status.used['services\.loadbalancers']}" 2>/dev/null; }
+for _ in $(seq 100); do [ "$(lbs_used)" = 0 ] && break; sleep 0.2; done
+for svc in web api; do
+  $kubectl --kubeconfig "$alice" -n team-a-web create service clusterip "$svc" --tcp=80 >/dev/null
+  $kubectl --kubeconfig "$alice" -n team-a-web patch service "$svc" -p '{"spec":{"type":"LoadBalancer"}}' 2>&1 | sed 's/^/  /' || true
+done
 echo "alice reads her account's usage from the Account (she may not read the AccountQuota):"
 alice_used() { $kubectl --kubeconfig "$alice" get accounts.landfall.dev/team-a -o jsonpath="{.status.quotas[0].used['count/configmaps']}" 2>/dev/null; }
 for _ in $(seq 50); do [ "$(alice_used)" = 3 ] && break; sleep 0.2; done

@@ -43,9 +43,16 @@ type QuotaReservation struct {
 	// name of the object.
 	// +required
 	Name string `json:"name"`
-	// usage is what the object counts against the quota.
+	// usage is what the object counts against the quota; for an update,
+	// the increase.
 	// +required
 	Usage corev1.ResourceList `json:"usage"`
+	// target is set for an update that raises an existing object's usage
+	// (a Service made a LoadBalancer, a resized pod or claim): the
+	// object's usage after it. The reservation is settled once a count
+	// finds the object at that usage.
+	// +optional
+	Target corev1.ResourceList `json:"target,omitempty"`
 	// created is when the reservation was made.
 	// +required
 	Created metav1.Time `json:"created"`

@@ -1417,6 +1417,13 @@ func (in *QuotaReservation) DeepCopyInto(out *QuotaReservation) {
 			(*out)[key] = val.DeepCopy()
 		}
 	}
+	if in.Target != nil {
+		in, out := &in.Target, &out.Target
+		*out = make(corev1.ResourceList, len(*in))
+		for key, val := range *in {
+			(*out)[key] = val.DeepCopy()
+		}
+	}
 	in.Created.DeepCopyInto(&out.Created)
 }
 

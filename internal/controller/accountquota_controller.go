@@ -79,7 +79,7 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 	// must not stop the ledger from settling for the others.
 	hard, unsupported := tenancy.SupportedQuota(obj.Spec.Quota.Hard)
 	used := corev1.ResourceList{}
-	counted := map[string]bool{}
+	counted := map[string]corev1.ResourceList{}
 	for _, s := range spaces.Items {
 		u, err := r.count(ctx, s.Name, hard, counted)
 		if err != nil {
@@ -94,8 +94,9 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 	}
 	obj.Status.Hard = hard
 	obj.Status.Used = tenancy.Filter(used, hard)
-	obj.Status.Reservations = tenancy.Settle(obj.Status.Reservations, func(ns, res, name string) bool {
-		return counted[ns+"/"+res+"/"+name]
+	obj.Status.Reservations = tenancy.Settle(obj.Status.Reservations, func(ns, res, name string) (corev1.ResourceList, bool) {
+		u, ok := counted[ns+"/"+res+"/"+name]
+		return u, ok
 	}, r.now(), tenancy.ReservationTTL)
 	if q := obj.Spec.Quota; len(q.Scopes) > 0 || q.ScopeSelector != nil {
 		unsupported = append(unsupported, "scopes (limits hold for every object)")
@@ -107,8 +108,8 @@ func (r *AccountQuotaReconciler) reconcile(ctx context.Context, obj *landfallv1a
 }
 
 // count returns the usage of one namespace for the limited names and
-// records the objects it counted.
-func (r *AccountQuotaReconciler) count(ctx context.Context, namespace string, hard corev1.ResourceList, counted map[string]bool) (corev1.ResourceList, error) {
+// records each object it counted with its usage.
+func (r *AccountQuotaReconciler) count(ctx context.Context, namespace string, hard corev1.ResourceList, counted map[string]corev1.ResourceList) (corev1.ResourceList, error) {
 	used := corev1.ResourceList{}
 	for _, gr := range countedResources(hard) {
 		key := tenancy.ResourceKey(gr)
@@ -122,8 +123,9 @@ func (r *AccountQuotaReconciler) count(ctx context.Context, namespace string, ha
 				if !tenancy.PodCounts(p) {
 					continue
 				}
-				counted[namespace+"/"+key+"/"+p.Name] = true
-				used = tenancy.Add(used, tenancy.Add(corev1.ResourceList{tenancy.CountResourceName(gr): *resourceOne()}, tenancy.PodUsage(p)))
+				u := tenancy.Add(corev1.ResourceList{tenancy.CountResourceName(gr): *resourceOne()}, tenancy.PodUsage(p))
+				counted[namespace+"/"+key+"/"+p.Name] = u
+				used = tenancy.Add(used, u)
 			}
 			continue
 		}
@@ -132,11 +134,11 @@ func (r *AccountQuotaReconciler) count(ctx context.Context, namespace string, ha
 			return nil, err
 		}
 		for _, it := range items {
-			counted[namespace+"/"+key+"/"+it.name] = true
 			u, err := tenancy.ObjectUsage(gr, it.raw)
 			if err != nil {
 				return nil, fmt.Errorf("counting %s %s/%s: %w", key, namespace, it.name, err)
 			}
+			counted[namespace+"/"+key+"/"+it.name] = u
 			used = tenancy.Add(used, u)
 		}
 	}

@@ -108,4 +108,4 @@ func (s *stubProbe) probe(_ context.Context, cfg *rest.Config, _ time.Duration) 
 	return s.res, s.err
 }
 
-var errRefused = errors.New(`Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: connect: connection refused`) //nolint:staticcheck // ST1005: verbatim client-go error text
+var errRefused = errors.New(`Get "https://10.0.0.1:6443/version": dial tcp 10.0.0.1:6443: connect: connection refused`)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -21,7 +22,7 @@ import (
 const ReservationTTL = time.Minute
 
 // QuotaResources are the resources whose creates the account quota
-// webhook reserves, and whose usage an AccountQuota counts. The list is
+// webhook reserves (and some updates: see UpdateRaisesUsage), and whose usage an AccountQuota counts. The list is
 // fixed rather than */* so the fail-closed webhook never sits in front of
 // events, leases or tokens (Kiosk's */* quota webhook was a single point
 // of failure). The webhook's rules are made from it; the reconciler's
@@ -32,6 +33,25 @@ var QuotaResources = []schema.GroupResource{
 	{Group: "apps", Resource: "deployments"}, {Group: "apps", Resource: "statefulsets"},
 	{Group: "apps", Resource: "daemonsets"}, {Group: "apps", Resource: "replicasets"},
 	{Group: "batch", Resource: "jobs"}, {Group: "batch", Resource: "cronjobs"},
+}
+
+// UpdateRaisesUsage reports whether an update of resource (and
+// subresource) can raise an object's usage, so the account quota webhook
+// must reserve the increase: a Service made a LoadBalancer or given more
+// node ports, a PersistentVolumeClaim expanded, a pod resized in place.
+// Every other update leaves usage as it was (pod resources change only
+// through resize; counts change only by creates and deletes).
+func UpdateRaisesUsage(gr schema.GroupResource, subresource string) bool {
+	if gr.Group != "" {
+		return false
+	}
+	switch gr.Resource {
+	case "services", "persistentvolumeclaims":
+		return subresource == ""
+	case "pods":
+		return subresource == "resize"
+	}
+	return false
 }
 
 // quotaNames are the limit names besides the object counts of
@@ -279,8 +299,8 @@ func (e *QuotaExceededError) Error() string {
 
 // Reserve adds a reservation for an object to the quota's ledger when
 // used + reserved + its usage stays within hard for every limited name.
-// A reservation for the same object replaces the old one (admission can be
-// retried). Usage the quota does not limit is not recorded. It returns
+// A reservation for the same create replaces the old one (admission can be
+// retried); see sameReservation. Usage the quota does not limit is not recorded. It returns
 // false, with no change, when the object limits nothing. A limit not yet
 // in status.hard, whose usage the reconciler has not counted, denies.
 func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
@@ -289,8 +309,11 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 	if len(r.Usage) == 0 {
 		return false, nil
 	}
+	if r.Target != nil {
+		r.Target = Filter(r.Target, hard)
+	}
 	others := slices.DeleteFunc(slices.Clone(q.Status.Reservations), func(o landfallv1alpha1.QuotaReservation) bool {
-		return sameObject(o, r)
+		return sameReservation(o, r)
 	})
 	reserved := Reserved(others)
 	var exceeded []string
@@ -327,18 +350,20 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 // change, when there is none.
 func Release(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
 	n := len(q.Status.Reservations)
-	q.Status.Reservations = slices.DeleteFunc(q.Status.Reservations, func(o landfallv1alpha1.QuotaReservation) bool { return sameObject(o, r) })
+	q.Status.Reservations = slices.DeleteFunc(q.Status.Reservations, func(o landfallv1alpha1.QuotaReservation) bool { return sameReservation(o, r) })
 	return len(q.Status.Reservations) != n, nil
 }
 
 // Settle returns the reservations still needed after usage was counted:
 // a reservation is dropped when its object was counted (it is now in
-// used), or when it is older than ttl and its object was never seen (the
-// create failed after admission).
-func Settle(res []landfallv1alpha1.QuotaReservation, counted func(namespace, resource, name string) bool, now time.Time, ttl time.Duration) []landfallv1alpha1.QuotaReservation {
+// used; for an update, counted at its target usage or more), or when it
+// is older than ttl (the create or update failed after admission).
+// counted returns the usage an object was counted with, and whether it
+// was.
+func Settle(res []landfallv1alpha1.QuotaReservation, counted func(namespace, resource, name string) (corev1.ResourceList, bool), now time.Time, ttl time.Duration) []landfallv1alpha1.QuotaReservation {
 	var out []landfallv1alpha1.QuotaReservation
 	for _, r := range res {
-		if counted(r.Namespace, r.Resource, r.Name) {
+		if usage, ok := counted(r.Namespace, r.Resource, r.Name); ok && covers(usage, r.Target) {
 			continue
 		}
 		if now.Sub(r.Created.Time) > ttl {
@@ -347,6 +372,41 @@ func Settle(res []landfallv1alpha1.QuotaReservation, counted func(namespace, res
 		out = append(out, r)
 	}
 	return out
+}
+
+// covers reports whether usage reaches target for every name of target.
+func covers(usage, target corev1.ResourceList) bool {
+	for name, want := range target {
+		if got := usage[name]; got.Cmp(want) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// UpdateUsage returns what an update raises an object's usage by (only
+// the names that grow) and, for those names, the object's usage after it,
+// from the old and new object as JSON. An update that raises nothing
+// returns an empty increase.
+func UpdateUsage(gr schema.GroupResource, oldRaw, newRaw []byte) (increase, target corev1.ResourceList, err error) {
+	before, err := ObjectUsage(gr, oldRaw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the object before the update: %w", err)
+	}
+	after, err := ObjectUsage(gr, newRaw)
+	if err != nil {
+		return nil, nil, err
+	}
+	increase, target = corev1.ResourceList{}, corev1.ResourceList{}
+	for name, q := range after {
+		d := q.DeepCopy()
+		d.Sub(before[name])
+		if d.Sign() > 0 {
+			increase[name] = d
+			target[name] = q
+		}
+	}
+	return increase, target, nil
 }
 
 // NextSettle returns how long until the oldest pending reservation
@@ -364,4 +424,15 @@ func NextSettle(res []landfallv1alpha1.QuotaReservation, now time.Time, ttl time
 
 func sameObject(a, b landfallv1alpha1.QuotaReservation) bool {
 	return a.Namespace == b.Namespace && a.Resource == b.Resource && a.Name == b.Name
+}
+
+// sameReservation reports whether a and b reserve for the same request:
+// a create of the same object (a retried admission replaces its
+// reservation), or the same update of it. Reservations of different
+// updates, or of a create and an update, add up.
+func sameReservation(a, b landfallv1alpha1.QuotaReservation) bool {
+	if !sameObject(a, b) || (a.Target == nil) != (b.Target == nil) {
+		return false
+	}
+	return a.Target == nil || a.Created.Equal(&b.Created) && equality.Semantic.DeepEqual(a.Target, b.Target)
 }

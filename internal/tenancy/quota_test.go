@@ -105,6 +105,18 @@ func TestReserve(t *testing.T) {
 			}(),
 			r: resv("b", "p1", rl("pods", "1", "requests.cpu", "100m"), now), wantErr: true,
 		},
+		"an update's increase adds to the object's create reservation": {
+			q: quota(hard, rl("requests.cpu", "500m"), resv("b", "p1", rl("requests.cpu", "200m"), now)),
+			r: update(resv("b", "p1", rl("requests.cpu", "200m"), now), rl("requests.cpu", "400m")), wantOK: true, wantLedger: 2,
+		},
+		"an update past the limit is refused": {
+			q: quota(hard, rl("requests.cpu", "900m")),
+			r: update(resv("b", "p1", rl("requests.cpu", "200m"), now), rl("requests.cpu", "300m")), wantErr: true,
+		},
+		"two updates of one object add up": {
+			q: quota(hard, rl("requests.cpu", "500m"), update(resv("b", "p1", rl("requests.cpu", "300m"), now), rl("requests.cpu", "400m"))),
+			r: update(resv("b", "p1", rl("requests.cpu", "300m"), now.Add(time.Second)), rl("requests.cpu", "700m")), wantErr: true, wantLedger: 1,
+		},
 		"an object the quota does not limit reserves nothing": {
 			q: quota(hard, nil),
 			r: resv("b", "p1", rl("services", "1"), now), wantLedger: 0,
@@ -133,6 +145,13 @@ func TestReserve(t *testing.T) {
 	}
 }
 
+// update makes r the reservation of an update that raises its object's
+// usage to target.
+func update(r landfallv1alpha1.QuotaReservation, target corev1.ResourceList) landfallv1alpha1.QuotaReservation {
+	r.Target = target
+	return r
+}
+
 func TestSettle(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
@@ -140,11 +159,27 @@ func TestSettle(t *testing.T) {
 		resv("a", "counted", rl("pods", "1"), now),
 		resv("a", "pending", rl("pods", "1"), now.Add(-10*time.Second)),
 		resv("a", "failed", rl("pods", "1"), now.Add(-2*ReservationTTL)),
+		update(resv("a", "resized", rl("requests.cpu", "200m"), now), rl("requests.cpu", "300m")),
+		update(resv("a", "resizing", rl("requests.cpu", "200m"), now), rl("requests.cpu", "300m")),
 	}
-	counted := func(ns, r, name string) bool { return name == "counted" }
+	counted := func(ns, r, name string) (corev1.ResourceList, bool) {
+		switch name {
+		case "counted":
+			return rl("pods", "1"), true
+		case "resized":
+			return rl("pods", "1", "requests.cpu", "300m"), true
+		case "resizing": // counted before the update landed
+			return rl("pods", "1", "requests.cpu", "100m"), true
+		}
+		return nil, false
+	}
 	got := Settle(res, counted, now, ReservationTTL)
-	if len(got) != 1 || got[0].Name != "pending" {
-		t.Errorf("Settle kept %v, want only pending", got)
+	var kept []string
+	for _, r := range got {
+		kept = append(kept, r.Name)
+	}
+	if !slices.Equal(kept, []string{"pending", "resizing"}) {
+		t.Errorf("Settle kept %v, want pending and resizing", kept)
 	}
 	if d := NextSettle(got, now, ReservationTTL); d < 49*time.Second || d > 50*time.Second {
 		t.Errorf("NextSettle = %s, want 50s", d)
@@ -252,6 +287,93 @@ func TestSupportedQuota(t *testing.T) {
 	if want := []string{"count/poddisruptionbudgets.policy", "requests.nvidia.com/gpu"}; !slices.Equal(unsupported, want) {
 		t.Errorf("unsupported = %v, want %v", unsupported, want)
 	}
+}
+
+func TestUpdateUsage(t *testing.T) {
+	t.Parallel()
+	services, claims, pods := schema.GroupResource{Resource: "services"}, schema.GroupResource{Resource: "persistentvolumeclaims"}, schema.GroupResource{Resource: "pods"}
+	tests := map[string]struct {
+		gr                       schema.GroupResource
+		before, after            string
+		wantIncrease, wantTarget corev1.ResourceList
+	}{
+		"a ClusterIP Service made a LoadBalancer": {
+			gr:           services,
+			before:       `{"spec":{"ports":[{"port":80},{"port":443}]}}`,
+			after:        `{"spec":{"type":"LoadBalancer","ports":[{"port":80},{"port":443}]}}`,
+			wantIncrease: rl("services.loadbalancers", "1", "services.nodeports", "2"),
+			wantTarget:   rl("services.loadbalancers", "1", "services.nodeports", "2"),
+		},
+		"a LoadBalancer made a ClusterIP Service raises nothing": {
+			gr:           services,
+			before:       `{"spec":{"type":"LoadBalancer","ports":[{"port":80}]}}`,
+			after:        `{"spec":{"ports":[{"port":80}]}}`,
+			wantIncrease: corev1.ResourceList{}, wantTarget: corev1.ResourceList{},
+		},
+		"an expanded claim": {
+			gr:           claims,
+			before:       `{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}`,
+			after:        `{"spec":{"resources":{"requests":{"storage":"3Gi"}}}}`,
+			wantIncrease: rl("requests.storage", "2Gi"),
+			wantTarget:   rl("requests.storage", "3Gi"),
+		},
+		"a pod resized: only what grows": {
+			gr:           pods,
+			before:       `{"spec":{"containers":[{"resources":{"requests":{"cpu":"100m","memory":"1Gi"}}}]}}`,
+			after:        `{"spec":{"containers":[{"resources":{"requests":{"cpu":"300m","memory":"512Mi"}}}]}}`,
+			wantIncrease: rl("requests.cpu", "200m", "cpu", "200m"),
+			wantTarget:   rl("requests.cpu", "300m", "cpu", "300m"),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			increase, target, err := UpdateUsage(tc.gr, []byte(tc.before), []byte(tc.after))
+			if err != nil {
+				t.Fatalf("UpdateUsage: %v", err)
+			}
+			if !equalQuantities(increase, tc.wantIncrease) || !equalQuantities(target, tc.wantTarget) {
+				t.Errorf("UpdateUsage = %v, %v; want %v, %v", increase, target, tc.wantIncrease, tc.wantTarget)
+			}
+		})
+	}
+	if _, _, err := UpdateUsage(services, []byte(`{"spec":`), []byte(`{}`)); err == nil {
+		t.Error("UpdateUsage accepted a broken old object")
+	}
+}
+
+func TestUpdateRaisesUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		gr   schema.GroupResource
+		sub  string
+		want bool
+	}{
+		{schema.GroupResource{Resource: "services"}, "", true},
+		{schema.GroupResource{Resource: "services"}, "status", false},
+		{schema.GroupResource{Resource: "persistentvolumeclaims"}, "", true},
+		{schema.GroupResource{Resource: "pods"}, "resize", true},
+		{schema.GroupResource{Resource: "pods"}, "", false},
+		{schema.GroupResource{Resource: "configmaps"}, "", false},
+		{schema.GroupResource{Group: "apps", Resource: "deployments"}, "", false},
+	} {
+		if got := UpdateRaisesUsage(tc.gr, tc.sub); got != tc.want {
+			t.Errorf("UpdateRaisesUsage(%s, %q) = %v, want %v", tc.gr, tc.sub, got, tc.want)
+		}
+	}
+}
+
+// equalQuantities compares resource lists by value.
+func equalQuantities(a, b corev1.ResourceList) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, q := range a {
+		if w, ok := b[name]; !ok || q.Cmp(w) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func TestRelease(t *testing.T) {

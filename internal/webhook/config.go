@@ -61,6 +61,23 @@ func quotaRules() []admissionregistrationv1.RuleWithOperations {
 	return rules
 }
 
+// quotaUpdateRules are the updates that can raise an object's usage
+// (tenancy.UpdateRaisesUsage): of Services and PersistentVolumeClaims,
+// and pod resizes.
+func quotaUpdateRules() []admissionregistrationv1.RuleWithOperations {
+	return []admissionregistrationv1.RuleWithOperations{
+		rule([]string{""}, []string{"services", "persistentvolumeclaims", "pods/resize"}, admissionregistrationv1.Update),
+	}
+}
+
+// specChanged leaves out the updates that keep the spec (labels,
+// annotations, finalizers), which raise no usage, so the quota webhook is
+// called for the few that can.
+var specChanged = admissionregistrationv1.MatchCondition{
+	Name:       "spec-changed",
+	Expression: `has(object.spec) && (!has(oldObject.spec) || object.spec != oldObject.spec)`,
+}
+
 // Configurations returns the validating and mutating webhook
 // configurations of the tenancy webhooks. Each failure policy is chosen
 // deliberately:
@@ -80,6 +97,10 @@ func quotaRules() []admissionregistrationv1.RuleWithOperations {
 //     ConfigMap every namespace gets (notRootCAConfigMap); the ledger
 //     lives on the AccountQuota, so two replicas serve it safely and a
 //     restart loses nothing.
+//   - account quota updates (Fail): for the same reason; otherwise a
+//     ClusterIP Service turned LoadBalancer, an expanded claim or a
+//     resized pod would go past the quota. Only updates that can raise
+//     usage (quotaUpdateRules) and change the spec reach it.
 //   - promotion approval (Fail): see promotionWebhook; called only for
 //     requests that set or change spec.approval.
 //   - space defaulting, mutating (Ignore): it only adds the account label,
@@ -132,6 +153,13 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 				MatchConditions:   []admissionregistrationv1.MatchCondition{notRootCAConfigMap},
 				// The ledger write is skipped on dry runs.
 				FailurePolicy: &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
+			},
+			{
+				Name: "account-quota-updates.landfall.dev", ClientConfig: cc(QuotaValidatePath),
+				Rules:             quotaUpdateRules(),
+				NamespaceSelector: tenantSpaces,
+				MatchConditions:   []admissionregistrationv1.MatchCondition{specChanged},
+				FailurePolicy:     &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
 			},
 			promotionWebhook(cc),
 		},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -33,8 +34,10 @@ const maxReserveAttempts = 64
 // against hard, and writes the reservation to the status with the
 // resourceVersion it read. A conflict (another create reserved meanwhile)
 // retries from a fresh read, so parallel creates in different spaces
-// serialise on the quota and cannot overshoot. The AccountQuota reconciler
-// settles reservations against the counted usage.
+// serialise on the quota and cannot overshoot. An update that raises an
+// object's usage (a Service made a LoadBalancer, a claim expanded, a pod
+// resized) reserves the increase the same way. The AccountQuota
+// reconciler settles reservations against the counted usage.
 type QuotaValidator struct {
 	// Client reads Spaces and AccountQuotas (cached) and writes the
 	// ledger.
@@ -46,9 +49,32 @@ type QuotaValidator struct {
 	Now func() time.Time
 }
 
-// Handle reserves the usage of a create or denies it.
+// Handle reserves the usage of a create, or the increase of an update
+// that raises an object's usage (tenancy.UpdateRaisesUsage), or denies
+// it.
 func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admission.Response {
-	if req.Operation != admissionv1.Create || req.Namespace == "" || req.SubResource != "" {
+	if req.Namespace == "" {
+		return admission.Allowed("")
+	}
+	gr := schema.GroupResource{Group: req.Resource.Group, Resource: req.Resource.Resource}
+	var usage, target corev1.ResourceList
+	switch {
+	case req.Operation == admissionv1.Create && req.SubResource == "":
+		u, err := tenancy.ObjectUsage(gr, req.Object.Raw)
+		if err != nil {
+			return admission.Errored(http.StatusBadRequest, err)
+		}
+		usage = u
+	case req.Operation == admissionv1.Update && tenancy.UpdateRaisesUsage(gr, req.SubResource):
+		u, t, err := tenancy.UpdateUsage(gr, req.OldObject.Raw, req.Object.Raw)
+		if err != nil {
+			return admission.Errored(http.StatusBadRequest, err)
+		}
+		if len(u) == 0 {
+			return admission.Allowed("")
+		}
+		usage, target = u, t
+	default:
 		return admission.Allowed("")
 	}
 	var space landfallv1alpha1.Space
@@ -70,11 +96,6 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 	if len(quotas.Items) == 0 {
 		return admission.Allowed("")
 	}
-	gr := schema.GroupResource{Group: req.Resource.Group, Resource: req.Resource.Resource}
-	u, err := tenancy.ObjectUsage(gr, req.Object.Raw)
-	if err != nil {
-		return admission.Errored(http.StatusBadRequest, err)
-	}
 	name := req.Name
 	if name == "" {
 		name = string(req.UID)
@@ -84,17 +105,17 @@ func (h *QuotaValidator) Handle(ctx context.Context, req admission.Request) admi
 	slices.SortFunc(quotas.Items, func(a, b landfallv1alpha1.AccountQuota) int { return strings.Compare(a.Name, b.Name) })
 	dryRun := req.DryRun != nil && *req.DryRun
 	r := landfallv1alpha1.QuotaReservation{
-		Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: u, Created: metav1.NewTime(h.now()),
+		Namespace: req.Namespace, Resource: tenancy.ResourceKey(gr), Name: name, Usage: usage, Target: target, Created: metav1.NewTime(h.now()),
 	}
 	var reserved []string
 	for _, q := range quotas.Items {
 		if err := h.update(ctx, q.Name, r, dryRun, tenancy.Reserve); err != nil {
-			// The create will not happen: give back what it reserved on
+			// The request will not happen: give back what it reserved on
 			// the quotas before this one at once, rather than hold it
 			// from the account's other spaces until it expires.
 			for _, prev := range reserved {
 				if rerr := h.update(ctx, prev, r, dryRun, tenancy.Release); rerr != nil {
-					ctrl.LoggerFrom(ctx).Error(rerr, "releasing reservation of a denied create; it expires", "quota", prev, "namespace", r.Namespace, "name", r.Name)
+					ctrl.LoggerFrom(ctx).Error(rerr, "releasing reservation of a denied request; it expires", "quota", prev, "namespace", r.Namespace, "name", r.Name)
 				}
 			}
 			var qe *tenancy.QuotaExceededError

@@ -1,0 +1,93 @@
+package webhook_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
+)
+
+// TestAccountQuota_UpdatesCannotGoPastIt: an update that raises an
+// object's usage reserves the increase as a create does. Before, only
+// creates were checked: two ClusterIP Services turned LoadBalancer, or a
+// pod resized in place, went past the account's limit.
+func TestAccountQuota_UpdatesCannotGoPastIt(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	admin, alice := adminClient(t), userClient(t, "alice")
+	s, quota := quotaSpace(t, "upd", corev1.ResourceList{
+		corev1.ResourceServicesLoadBalancers: resource.MustParse("1"),
+		corev1.ResourceRequestsCPU:           resource.MustParse("300m"),
+	})
+	service := func(name string) *corev1.Service {
+		return &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Namespace: s.Name, Name: name},
+			Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 80}}},
+		}
+	}
+	// RBAC of the new space may still be settling.
+	g.Eventually(func() error { return alice.Create(ctx, service("a")) }).WithTimeout(20 * time.Second).Should(Succeed())
+	g.Expect(alice.Create(ctx, service("b"))).To(Succeed())
+	toLoadBalancer := func(name string) error {
+		svc := &corev1.Service{}
+		if err := alice.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: name}, svc); err != nil {
+			return err
+		}
+		patch := client.MergeFrom(svc.DeepCopy())
+		svc.Spec.Type = corev1.ServiceTypeLoadBalancer
+		return alice.Patch(ctx, svc, patch)
+	}
+	g.Expect(toLoadBalancer("a")).To(Succeed())
+	err := toLoadBalancer("b")
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a second load balancer past the account quota: %v", err)
+	g.Expect(err.Error()).To(ContainSubstring("exceeded account quota " + quota.Name))
+
+	// Once counted at its new usage, the update's reservation is settled:
+	// used holds it instead.
+	g.Eventually(usedOf(ctx, admin, quota, corev1.ResourceServicesLoadBalancers)).WithTimeout(30 * time.Second).Should(BeEquivalentTo(1))
+	g.Eventually(func() []landfallv1alpha1.QuotaReservation {
+		var q landfallv1alpha1.AccountQuota
+		g.Expect(admin.Get(ctx, client.ObjectKeyFromObject(quota), &q)).To(Succeed())
+		return q.Status.Reservations
+	}).WithTimeout(30 * time.Second).Should(BeEmpty())
+	// Updates that raise nothing go through at the limit.
+	svc := &corev1.Service{}
+	g.Expect(alice.Get(ctx, client.ObjectKey{Namespace: s.Name, Name: "a"}, svc)).To(Succeed())
+	patch := client.MergeFrom(svc.DeepCopy())
+	svc.Labels = map[string]string{"tier": "web"}
+	svc.Spec.Ports[0].Port = 8080
+	g.Expect(alice.Patch(ctx, svc, patch)).To(Succeed())
+
+	// A pod resized in place past the quota's CPU is denied; within it,
+	// allowed.
+	pod := restrictedPod(s.Name, "app")
+	cpu := func(q string) corev1.ResourceRequirements {
+		return corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(q), corev1.ResourceMemory: resource.MustParse("32Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(q), corev1.ResourceMemory: resource.MustParse("32Mi")},
+		}
+	}
+	pod.Spec.Containers[0].Resources = cpu("100m")
+	g.Expect(alice.Create(ctx, pod)).To(Succeed())
+	resize := func(q string) error {
+		p := &corev1.Pod{}
+		if err := admin.Get(ctx, client.ObjectKeyFromObject(pod), p); err != nil {
+			return err
+		}
+		patch := client.MergeFrom(p.DeepCopy())
+		p.Spec.Containers[0].Resources = cpu(q)
+		return admin.SubResource("resize").Patch(ctx, p, patch)
+	}
+	err = resize("400m")
+	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "a resize past the account quota: %v", err)
+	g.Expect(err.Error()).To(ContainSubstring("exceeded account quota " + quota.Name))
+	g.Expect(resize("250m")).To(Succeed())
+}

@@ -117,6 +117,22 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		}
 		return out
 	}
+	// An Account's labels are template parameters (${ACCOUNT_LABEL_*}):
+	// a change re-renders the instances of its spaces. One that renders
+	// the same applies nothing.
+	instancesOfAccount := func(ctx context.Context, o client.Object) []reconcile.Request {
+		var out []reconcile.Request
+		for _, s := range spacesOfAccount(ctx, o) {
+			var list landfallv1alpha1.TemplateInstanceList
+			if err := c.List(ctx, &list, client.InNamespace(s.Name)); err != nil {
+				return out
+			}
+			for _, ti := range list.Items {
+				out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: ti.Namespace, Name: ti.Name}})
+			}
+		}
+		return out
+	}
 	// A stalled Space waits for something besides itself to change; these
 	// map that change to it, or the stall would hold until the Space
 	// itself changed. A template fixed (a new space stalled on it has no
@@ -193,7 +209,8 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 	drift := builder.WithPredicates(hasLabel(tenancy.LabelTemplate), metadataDriftPredicate())
 	b := ctrl.NewControllerManagedBy(mgr).Named(TemplateInstanceControllerName).
 		For(&landfallv1alpha1.TemplateInstance{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(instancesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{}))
+		Watches(&landfallv1alpha1.Template{}, handler.EnqueueRequestsFromMapFunc(instancesOfTemplate), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&landfallv1alpha1.Account{}, handler.EnqueueRequestsFromMapFunc(instancesOfAccount), builder.WithPredicates(labelsUpdatedPredicate()))
 	for _, kind := range []client.Object{&corev1.ResourceQuota{}, &corev1.LimitRange{}, &networkingv1.NetworkPolicy{}} {
 		b = b.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(owned), drift)
 	}
@@ -359,6 +376,20 @@ func instanceReady(ti *landfallv1alpha1.TemplateInstance) bool {
 // createDeletePredicate passes creates and deletes only.
 func createDeletePredicate() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}
+}
+
+// labelsUpdatedPredicate passes updates that change the labels, only.
+// An informer's initial list arrives as creates: the watched objects'
+// dependants are reconciled then anyway.
+func labelsUpdatedPredicate() predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		DeleteFunc:  func(event.DeleteEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return e.ObjectOld != nil && e.ObjectNew != nil && !maps.Equal(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
+		},
+	}
 }
 
 // deletePredicate passes deletes only.

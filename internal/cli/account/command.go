@@ -82,32 +82,10 @@ func (f *createFlags) build(name string) (*landfallv1alpha1.Account, error) {
 			a.Spec.Space.Templates = append(a.Spec.Space.Templates, landfallv1alpha1.TemplateReference{Name: t})
 		}
 	}
-	for _, p := range f.params {
-		key, value, ok := strings.Cut(p, "=")
-		// Template names may hold dots, parameter names may not.
-		dot := strings.LastIndex(key, ".")
-		if !ok || dot <= 0 || dot == len(key)-1 {
-			return nil, cliutil.UsageError(fmt.Errorf("--param %q: want TEMPLATE.NAME=VALUE", p))
-		}
-		tpl, param := key[:dot], key[dot+1:]
-		i := slices.IndexFunc(a.Spec.Space.Templates, func(r landfallv1alpha1.TemplateReference) bool { return r.Name == tpl })
-		if i < 0 {
-			return nil, cliutil.UsageError(fmt.Errorf("--param %q: template %s is not one of the account's (%s)", key, tpl, templateNames(a.Spec.Space.Templates)))
-		}
-		ref := &a.Spec.Space.Templates[i]
-		ref.Parameters = slices.DeleteFunc(ref.Parameters, func(v landfallv1alpha1.ParameterValue) bool { return v.Name == param })
-		ref.Parameters = append(ref.Parameters, landfallv1alpha1.ParameterValue{Name: param, Value: value})
+	if err := cliutil.SetTemplateParams(a.Spec.Space.Templates, f.params, "the account's"); err != nil {
+		return nil, err
 	}
 	return a, nil
-}
-
-// templateNames lists the names of refs, comma-separated.
-func templateNames(refs []landfallv1alpha1.TemplateReference) string {
-	names := make([]string, len(refs))
-	for i, r := range refs {
-		names[i] = r.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 func createCommand() *cobra.Command {

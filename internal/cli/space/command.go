@@ -38,7 +38,7 @@ Pod Security), and only then gives the account's subjects access.`,
 func createCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
 	var account string
-	var templates []string
+	var templates, params []string
 	var w waitFlags
 	cmd := &cobra.Command{
 		Use:   "create NAME [--account ACCOUNT]",
@@ -52,12 +52,22 @@ func createCommand() *cobra.Command {
   # With an extra template besides the account's mandatory ones
   landfall space create team-a-db --account team-a --template postgres-backup
 
+  # With a parameter of that template
+  landfall space create team-a-db --template postgres-backup -p postgres-backup.SCHEDULE='0 3 * * *'
+
   # Wait until the space is ready for you to use
   landfall space create team-a-web --wait`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := w.validate(); err != nil {
+				return err
+			}
+			s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: args[0]}}
+			for _, t := range templates {
+				s.Spec.Templates = append(s.Spec.Templates, landfallv1alpha1.TemplateReference{Name: t})
+			}
+			if err := cliutil.SetTemplateParams(s.Spec.Templates, params, "--template"); err != nil {
 				return err
 			}
 			c, cfg, err := kube.Clients()
@@ -69,12 +79,14 @@ func createCommand() *cobra.Command {
 					return err
 				}
 			}
-			return runCreate(cmd.Context(), cmd.OutOrStdout(), c, args[0], account, templates, w)
+			s.Spec.Account = account
+			return runCreate(cmd.Context(), cmd.OutOrStdout(), c, s, w)
 		},
 	}
 	w.bind(cmd, "until the space is ready (its templates applied, you bound) or stalled")
 	cmd.Flags().StringVar(&account, "account", "", "account that owns the space (default: your account, when you belong to exactly one)")
 	cmd.Flags().StringSliceVar(&templates, "template", nil, "extra template to apply (repeatable)")
+	cmd.Flags().StringArrayVarP(&params, "param", "p", nil, "parameter of a --template, TEMPLATE.NAME=VALUE (repeatable; the account's own templates take theirs from the account)")
 	kube.Bind(cmd.Flags())
 	_ = cmd.RegisterFlagCompletionFunc("account", cliutil.CompleteNames(&kube, nil, tenancy.AccountsResource))
 	_ = cmd.RegisterFlagCompletionFunc("template", cliutil.CompleteNames(&kube, nil, tenancy.TemplatesResource))
@@ -133,11 +145,8 @@ func (w *waitFlags) validate() error {
 	return nil
 }
 
-func runCreate(ctx context.Context, out io.Writer, c client.Client, name, account string, templates []string, w waitFlags) error {
-	s := &landfallv1alpha1.Space{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: landfallv1alpha1.SpaceSpec{Account: account}}
-	for _, t := range templates {
-		s.Spec.Templates = append(s.Spec.Templates, landfallv1alpha1.TemplateReference{Name: t})
-	}
+func runCreate(ctx context.Context, out io.Writer, c client.Client, s *landfallv1alpha1.Space, w waitFlags) error {
+	name, account := s.Name, s.Spec.Account
 	if err := c.Create(ctx, s); err != nil {
 		return fmt.Errorf("creating space %s: %w", name, err)
 	}

@@ -85,7 +85,7 @@ impersonation right, only list on the four RBAC kinds.`,
 	o.namespace.Bind(fs)
 	fs.StringVar(&o.name, "name", "", "name of the object (rules with resourceNames match only named requests)")
 	o.output.Bind(cmd)
-	o.kube.Bind(fs)
+	o.kube.BindKubeconfig(fs)
 	return cmd
 }
 

@@ -15,25 +15,49 @@ import (
 	"github.com/landfall-dev/landfall/internal/fleet"
 )
 
-// KubeFlags are kubectl's --kubeconfig and --context: how a command reaches
-// the cluster, with the caller's own credentials (tenants use theirs).
+// KubeFlags are kubectl's --kubeconfig, --context, --as and --as-group:
+// how a command reaches the cluster, with the caller's own credentials
+// (tenants use theirs), or impersonating someone as kubectl does (an
+// admin seeing what a tenant sees).
 type KubeFlags struct {
 	// Kubeconfig is the kubeconfig file; empty means $KUBECONFIG or
 	// ~/.kube/config.
 	Kubeconfig string
 	// Context is the kubeconfig context; empty means the current one.
 	Context string
+	// As is the user to impersonate; empty means none.
+	As string
+	// AsGroups are the groups to impersonate, with As.
+	AsGroups []string
 }
 
-// Bind registers --kubeconfig and --context.
+// Bind registers --kubeconfig, --context, --as and --as-group.
 func (k *KubeFlags) Bind(fs *pflag.FlagSet) {
+	k.BindKubeconfig(fs)
+	fs.StringVar(&k.As, "as", "", "user to impersonate for the operation, as kubectl --as (needs the impersonate permission)")
+	fs.StringArrayVar(&k.AsGroups, "as-group", nil, "group to impersonate, with --as (repeatable)")
+}
+
+// BindKubeconfig registers --kubeconfig and --context only, for a command
+// whose --as means something else.
+func (k *KubeFlags) BindKubeconfig(fs *pflag.FlagSet) {
 	fs.StringVar(&k.Kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG or ~/.kube/config)")
 	fs.StringVar(&k.Context, "context", "", "kubeconfig context")
 }
 
 // Config returns the REST configuration the flags select.
 func (k *KubeFlags) Config() (*rest.Config, error) {
-	return fleet.ClientConfig(k.Kubeconfig, k.Context)
+	if k.As == "" && len(k.AsGroups) > 0 {
+		return nil, UsageError(fmt.Errorf("--as-group needs --as: impersonating groups without a user is not allowed"))
+	}
+	cfg, err := fleet.ClientConfig(k.Kubeconfig, k.Context)
+	if err != nil {
+		return nil, err
+	}
+	if k.As != "" {
+		cfg.Impersonate = rest.ImpersonationConfig{UserName: k.As, Groups: k.AsGroups}
+	}
+	return cfg, nil
 }
 
 // Client returns a controller-runtime client that knows Landfall's types.

@@ -63,6 +63,14 @@ func TestSpacesCommand_ShowsOnlyMySpaces(t *testing.T) {
 	}
 	g.Expect(out).NotTo(ContainSubstring(theirs))
 
+	// An admin sees what alice sees by impersonating her, as with kubectl
+	// --as; someone without the impersonate permission cannot.
+	asAlice, err := execute(t, "--kubeconfig", kubeconfig(t, "platform-admin"), "--as", "alice", "--as-group", "team-a")
+	g.Expect(err).NotTo(HaveOccurred(), asAlice)
+	g.Expect(asAlice).To(Equal(out))
+	_, err = execute(t, "--kubeconfig", bob, "--as", "alice", "--as-group", "team-a")
+	g.Expect(err).To(MatchError(ContainSubstring("cannot impersonate")))
+
 	out, err = execute(t, "-o", "yaml", "--kubeconfig", bob)
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	var bobsList landfallv1alpha1.SpaceList
@@ -93,6 +101,9 @@ func TestSpacesCommand_NoSpacesAndErrors(t *testing.T) {
 	_, err = execute(t, "extra", "--kubeconfig", kubeconfig(t, "bob"))
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring(`unknown command "extra" for "spaces"`))
+	_, err = execute(t, "--as-group", "team-a", "--kubeconfig", kubeconfig(t, "bob"))
+	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
+	g.Expect(err.Error()).To(ContainSubstring("--as-group needs --as"))
 	_, err = execute(t, "--kubeconfig", "/nonexistent/kubeconfig")
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitFailure), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring("/nonexistent/kubeconfig"))

@@ -146,16 +146,22 @@ account, as TEMPLATE.NAME=VALUE.`,
 
 func listCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
+	var selector cliutil.SelectorFlag
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the accounts you can see (a tenant: the accounts they belong to)",
 		Example: `  landfall account list
-  landfall account list -o yaml`,
+  landfall account list -o yaml
+  landfall account list -l cost-center=cc-100`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			sel, err := selector.Parse()
+			if err != nil {
+				return err
+			}
 			cfg, err := kube.Config()
 			if err != nil {
 				return err
@@ -169,6 +175,7 @@ func listCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			items = cliutil.MatchingLabels(items, sel)
 			if f := output.String(); f != cliutil.OutputText {
 				list := &landfallv1alpha1.AccountList{Items: items}
 				list.SetGroupVersionKind(landfallv1alpha1.GroupVersion.WithKind("AccountList"))
@@ -178,6 +185,7 @@ func listCommand() *cobra.Command {
 		},
 	}
 	output.Bind(cmd)
+	selector.Bind(cmd.Flags())
 	kube.Bind(cmd.Flags())
 	return cmd
 }

@@ -160,20 +160,23 @@ func runCreate(ctx context.Context, out io.Writer, c client.Client, s *landfallv
 
 func listCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
+	var selector cliutil.SelectorFlag
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the spaces you can see",
 		Example: `  landfall space list
-  landfall space list -o json`,
+  landfall space list -o json
+  landfall space list -l landfall.dev/account=team-a`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return spaces.Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
+			return spaces.Run(cmd.Context(), cmd.OutOrStdout(), &kube, &selector, output.String())
 		},
 	}
 	output.Bind(cmd)
+	selector.Bind(cmd.Flags())
 	kube.Bind(cmd.Flags())
 	return cmd
 }

@@ -17,6 +17,7 @@ import (
 // Command returns `landfall spaces`.
 func Command() *cobra.Command {
 	var kube cliutil.KubeFlags
+	var selector cliutil.SelectorFlag
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:   "spaces",
@@ -29,22 +30,30 @@ those names through a SelfSubjectRulesReview.
 Whoever may list Spaces (a platform admin) sees every space. -o json and
 -o yaml print a SpaceList.`,
 		Example: `  landfall spaces
-  landfall spaces -o yaml`,
+  landfall spaces -o yaml
+
+  # Only the spaces of one account
+  landfall spaces -l landfall.dev/account=team-a`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return Run(cmd.Context(), cmd.OutOrStdout(), &kube, output.String())
+			return Run(cmd.Context(), cmd.OutOrStdout(), &kube, &selector, output.String())
 		},
 	}
 	cmd.SetFlagErrorFunc(cliutil.FlagError)
 	output.Bind(cmd)
+	selector.Bind(cmd.Flags())
 	kube.Bind(cmd.Flags())
 	return cmd
 }
 
-// Run lists the caller's spaces in format (text, json or yaml); `landfall
-// space list` runs it too.
-func Run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format string) error {
+// Run lists the caller's spaces that selector matches in format (text,
+// json or yaml); `landfall space list` runs it too.
+func Run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, selector *cliutil.SelectorFlag, format string) error {
+	sel, err := selector.Parse()
+	if err != nil {
+		return err
+	}
 	cfg, err := kube.Config()
 	if err != nil {
 		return err
@@ -57,6 +66,7 @@ func Run(ctx context.Context, out io.Writer, kube *cliutil.KubeFlags, format str
 	if err != nil {
 		return err
 	}
+	list = cliutil.MatchingLabels(list, sel)
 	if format != cliutil.OutputText {
 		// A List, as kubectl prints one (and `account list` does): it can
 		// be applied back, and `.items[]` finds the spaces.

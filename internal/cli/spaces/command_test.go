@@ -15,6 +15,7 @@ import (
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/tenancy"
 	"github.com/landfall-dev/landfall/internal/webhook/webhooktest"
 )
 
@@ -71,6 +72,14 @@ func TestSpacesCommand_ShowsOnlyMySpaces(t *testing.T) {
 	_, err = execute(t, "--kubeconfig", bob, "--as", "alice", "--as-group", "team-a")
 	g.Expect(err).To(MatchError(ContainSubstring("cannot impersonate")))
 
+	// An admin sees every space; -l keeps one account's.
+	out, err = execute(t, "-o", "json", "-l", tenancy.LabelAccount+"="+bobs, "--kubeconfig", kubeconfig(t, "platform-admin"))
+	g.Expect(err).NotTo(HaveOccurred(), out)
+	var selected landfallv1alpha1.SpaceList
+	g.Expect(json.Unmarshal([]byte(out), &selected)).To(Succeed(), out)
+	g.Expect(selected.Items).To(HaveLen(1))
+	g.Expect(selected.Items[0].Name).To(Equal(theirs))
+
 	out, err = execute(t, "-o", "yaml", "--kubeconfig", bob)
 	g.Expect(err).NotTo(HaveOccurred(), out)
 	var bobsList landfallv1alpha1.SpaceList
@@ -101,6 +110,9 @@ func TestSpacesCommand_NoSpacesAndErrors(t *testing.T) {
 	_, err = execute(t, "extra", "--kubeconfig", kubeconfig(t, "bob"))
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring(`unknown command "extra" for "spaces"`))
+	_, err = execute(t, "-l", "tier in (web", "--kubeconfig", kubeconfig(t, "bob"))
+	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
+	g.Expect(err.Error()).To(ContainSubstring(`--selector "tier in (web"`))
 	_, err = execute(t, "--as-group", "team-a", "--kubeconfig", kubeconfig(t, "bob"))
 	g.Expect(cliutil.ExitCode(err)).To(Equal(cliutil.ExitUsage), "%v", err)
 	g.Expect(err.Error()).To(ContainSubstring("--as-group needs --as"))

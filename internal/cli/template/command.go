@@ -40,6 +40,7 @@ func Command() *cobra.Command {
 
 func listCommand() *cobra.Command {
 	var kube cliutil.KubeFlags
+	var selector cliutil.SelectorFlag
 	output := cliutil.NewOutputFlag(cliutil.OutputText, cliutil.OutputText, cliutil.OutputJSON, cliutil.OutputYAML)
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -50,12 +51,16 @@ func listCommand() *cobra.Command {
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			sel, err := selector.Parse()
+			if err != nil {
+				return err
+			}
 			c, err := kube.Client()
 			if err != nil {
 				return err
 			}
 			var list landfallv1alpha1.TemplateList
-			if err := c.List(cmd.Context(), &list); err != nil {
+			if err := c.List(cmd.Context(), &list, client.MatchingLabelsSelector{Selector: sel}); err != nil {
 				return fmt.Errorf("listing templates: %w", err)
 			}
 			if f := output.String(); f != cliutil.OutputText {
@@ -69,6 +74,7 @@ func listCommand() *cobra.Command {
 		},
 	}
 	output.Bind(cmd)
+	selector.Bind(cmd.Flags())
 	kube.Bind(cmd.Flags())
 	return cmd
 }

@@ -305,12 +305,9 @@ func (e *QuotaExceededError) Error() string {
 // in status.hard, whose usage the reconciler has not counted, denies.
 func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
 	hard := q.Spec.Quota.Hard
-	r.Usage = Filter(r.Usage, hard)
+	r = limited(r, hard)
 	if len(r.Usage) == 0 {
 		return false, nil
-	}
-	if r.Target != nil {
-		r.Target = Filter(r.Target, hard)
 	}
 	others := slices.DeleteFunc(slices.Clone(q.Status.Reservations), func(o landfallv1alpha1.QuotaReservation) bool {
 		return sameReservation(o, r)
@@ -349,6 +346,7 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 // for a create denied after it was reserved. It returns false, with no
 // change, when there is none.
 func Release(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
+	r = limited(r, q.Spec.Quota.Hard)
 	n := len(q.Status.Reservations)
 	q.Status.Reservations = slices.DeleteFunc(q.Status.Reservations, func(o landfallv1alpha1.QuotaReservation) bool { return sameReservation(o, r) })
 	return len(q.Status.Reservations) != n, nil
@@ -426,13 +424,27 @@ func sameObject(a, b landfallv1alpha1.QuotaReservation) bool {
 	return a.Namespace == b.Namespace && a.Resource == b.Resource && a.Name == b.Name
 }
 
+// limited returns r with only the usage (and target) that hard limits,
+// as the ledger records it.
+func limited(r landfallv1alpha1.QuotaReservation, hard corev1.ResourceList) landfallv1alpha1.QuotaReservation {
+	r.Usage = Filter(r.Usage, hard)
+	if r.Target != nil {
+		r.Target = Filter(r.Target, hard)
+	}
+	return r
+}
+
 // sameReservation reports whether a and b reserve for the same request:
-// a create of the same object (a retried admission replaces its
-// reservation), or the same update of it. Reservations of different
-// updates, or of a create and an update, add up.
+// a create of the same object, or an update of it from the same usage to
+// the same target. Admission can be retried, or called twice for one
+// request, so the later replaces the earlier; two different updates of
+// one object cannot both start from the same usage and both be stored.
+// Reservations of different updates, or of a create and an update, add
+// up. Both are as recorded (limited): the time of a stored one is cut to
+// seconds, so it does not tell requests apart.
 func sameReservation(a, b landfallv1alpha1.QuotaReservation) bool {
 	if !sameObject(a, b) || (a.Target == nil) != (b.Target == nil) {
 		return false
 	}
-	return a.Target == nil || a.Created.Equal(&b.Created) && equality.Semantic.DeepEqual(a.Target, b.Target)
+	return a.Target == nil || equality.Semantic.DeepEqual(a.Usage, b.Usage) && equality.Semantic.DeepEqual(a.Target, b.Target)
 }

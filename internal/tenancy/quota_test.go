@@ -113,6 +113,10 @@ func TestReserve(t *testing.T) {
 			q: quota(hard, rl("requests.cpu", "900m")),
 			r: update(resv("b", "p1", rl("requests.cpu", "200m"), now), rl("requests.cpu", "300m")), wantErr: true,
 		},
+		"a retried update replaces its own reservation": {
+			q: quota(hard, rl("requests.cpu", "500m"), update(resv("b", "p1", rl("requests.cpu", "300m"), now.Truncate(time.Second)), rl("requests.cpu", "400m"))),
+			r: update(resv("b", "p1", rl("requests.cpu", "300m", "memory", "1Gi"), now), rl("requests.cpu", "400m", "memory", "2Gi")), wantOK: true, wantLedger: 1,
+		},
 		"two updates of one object add up": {
 			q: quota(hard, rl("requests.cpu", "500m"), update(resv("b", "p1", rl("requests.cpu", "300m"), now), rl("requests.cpu", "400m"))),
 			r: update(resv("b", "p1", rl("requests.cpu", "300m"), now.Add(time.Second)), rl("requests.cpu", "700m")), wantErr: true, wantLedger: 1,
@@ -388,5 +392,17 @@ func TestRelease(t *testing.T) {
 	}
 	if ok, _ := Release(q, resv("b", "p1", nil, now)); ok {
 		t.Error("a second Release changed the ledger")
+	}
+
+	// An update's reservation as stored (limited, its time cut to
+	// seconds) is released by the request that made it.
+	made := update(resv("b", "p1", rl("requests.cpu", "200m", "memory", "1Gi"), now), rl("requests.cpu", "300m", "memory", "2Gi"))
+	q = quota(rl("pods", "5", "requests.cpu", "1"), nil)
+	if ok, err := Reserve(q, made); !ok || err != nil {
+		t.Fatalf("Reserve = %v, %v", ok, err)
+	}
+	q.Status.Reservations[0].Created = metav1.NewTime(now.Truncate(time.Second))
+	if ok, err := Release(q, made); !ok || err != nil || len(q.Status.Reservations) != 0 {
+		t.Errorf("Release of an update = %v, %v; ledger %v, want it empty", ok, err, q.Status.Reservations)
 	}
 }

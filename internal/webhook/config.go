@@ -70,12 +70,22 @@ func quotaUpdateRules() []admissionregistrationv1.RuleWithOperations {
 	}
 }
 
-// specChanged leaves out the updates that keep the spec (labels,
-// annotations, finalizers), which raise no usage, so the quota webhook is
-// called for the few that can.
-var specChanged = admissionregistrationv1.MatchCondition{
-	Name:       "spec-changed",
-	Expression: `has(object.spec) && (!has(oldObject.spec) || object.spec != oldObject.spec)`,
+// usageFieldsChanged leaves out the updates that change none of the
+// fields usage is made of, so the fail-closed quota webhook is called for
+// the few that can raise it: a pod resize; a claim's resources; a
+// Service's type, ports or node-port allocation. Binding a claim to its
+// volume (spec.volumeName) or relabelling an object does not depend on
+// the webhook.
+var usageFieldsChanged = admissionregistrationv1.MatchCondition{
+	Name: "usage-fields-changed",
+	Expression: `request.resource.resource == "pods" ||
+(request.resource.resource == "persistentvolumeclaims" &&
+  (!has(object.spec.resources) || !has(oldObject.spec.resources) || object.spec.resources != oldObject.spec.resources)) ||
+(request.resource.resource == "services" &&
+  (!has(object.spec.type) || !has(oldObject.spec.type) || object.spec.type != oldObject.spec.type ||
+   !has(object.spec.ports) || !has(oldObject.spec.ports) || object.spec.ports != oldObject.spec.ports ||
+   has(object.spec.allocateLoadBalancerNodePorts) != has(oldObject.spec.allocateLoadBalancerNodePorts) ||
+   (has(object.spec.allocateLoadBalancerNodePorts) && object.spec.allocateLoadBalancerNodePorts != oldObject.spec.allocateLoadBalancerNodePorts)))`,
 }
 
 // Configurations returns the validating and mutating webhook
@@ -100,7 +110,8 @@ var specChanged = admissionregistrationv1.MatchCondition{
 //   - account quota updates (Fail): for the same reason; otherwise a
 //     ClusterIP Service turned LoadBalancer, an expanded claim or a
 //     resized pod would go past the quota. Only updates that can raise
-//     usage (quotaUpdateRules) and change the spec reach it.
+//     usage (quotaUpdateRules) and change a field usage is made of
+//     (usageFieldsChanged) reach it.
 //   - promotion approval (Fail): see promotionWebhook; called only for
 //     requests that set or change spec.approval.
 //   - space defaulting, mutating (Ignore): it only adds the account label,
@@ -158,7 +169,7 @@ func Configurations(cc ClientConfigFunc) (*admissionregistrationv1.ValidatingWeb
 				Name: "account-quota-updates.landfall.dev", ClientConfig: cc(QuotaValidatePath),
 				Rules:             quotaUpdateRules(),
 				NamespaceSelector: tenantSpaces,
-				MatchConditions:   []admissionregistrationv1.MatchCondition{specChanged},
+				MatchConditions:   []admissionregistrationv1.MatchCondition{usageFieldsChanged},
 				FailurePolicy:     &fail, SideEffects: &noneOnDryRun, TimeoutSeconds: &timeout, AdmissionReviewVersions: versions,
 			},
 			promotionWebhook(cc),

@@ -156,9 +156,15 @@ func (o *diffOptions) run(ctx context.Context, out io.Writer, name string) error
 // targetConfig is the configuration the dry run uses: the user's, or the
 // target cluster's flags, impersonating the ServiceAccount on request.
 func (o *diffOptions) targetConfig(env *landfallv1alpha1.Environment) (*rest.Config, error) {
+	if o.impersonate && o.kube.As != "" {
+		return nil, cliutil.UsageError(fmt.Errorf("--impersonate and --as both say whom to dry-run as: give one"))
+	}
 	kube := &o.kube
 	if o.targetKube.Kubeconfig != "" || o.targetKube.Context != "" {
-		kube = &o.targetKube
+		// The target cluster's credentials; --as applies there too.
+		target := o.targetKube
+		target.As, target.AsGroups = o.kube.As, o.kube.AsGroups
+		kube = &target
 	} else if ref := env.Spec.Target.ClusterRef; ref != nil {
 		return nil, cliutil.UsageError(fmt.Errorf("environment %s applies to cluster %s: give its --target-kubeconfig", env.Name, ref.Name))
 	}

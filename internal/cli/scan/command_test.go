@@ -59,6 +59,7 @@ func TestScanExitCodes(t *testing.T) {
 		"missing path is a usage error":                  {args: []string{"testdata/nope"}, wantCode: 2, wantErr: "testdata/nope"},
 		"--cluster with a PATH is a usage error":         {args: []string{"--cluster", "testdata/clean"}, wantCode: 2, wantErr: "--cluster scans the live cluster and takes no PATH arguments"},
 		"--namespace without --cluster is a usage error": {args: []string{"-n", "shop", "testdata/clean"}, wantCode: 2, wantErr: "--namespace needs --cluster"},
+		"--as without --cluster is a usage error":        {args: []string{"--as", "alice", "testdata/clean"}, wantCode: 2, wantErr: "--as needs --cluster"},
 		"-n and -A together are a usage error":           {args: []string{"--cluster", "-n", "shop", "-A"}, wantCode: 2, wantErr: "mutually exclusive"},
 		"a bad selector is a usage error":                {args: []string{"--cluster", "-l", "a in (b"}, wantCode: 2, wantErr: "--selector"},
 		"unknown check in --checks is a usage error":     {args: []string{"--checks", "privileged-containr", "testdata/clean"}, wantCode: 2, wantErr: `--checks: "privileged-containr" matches no check`},

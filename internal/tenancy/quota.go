@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	resourcehelper "k8s.io/component-helpers/resource"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
@@ -162,7 +163,14 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 			return nil, fmt.Errorf("decoding persistent volume claim: %w", err)
 		}
 		out[corev1.ResourcePersistentVolumeClaims] = one
+		// As the evaluator: the request in whole bytes, or what was
+		// allocated if that is more (a failed expansion rolled back still
+		// holds it).
 		if q, ok := pvc.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+			if a, ok := pvc.Status.AllocatedResources[corev1.ResourceStorage]; ok && a.Cmp(q) > 0 {
+				q = a
+			}
+			q.RoundUp(0)
 			out[corev1.ResourceRequestsStorage] = q
 		}
 	case "configmaps":
@@ -177,68 +185,27 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 
 // PodUsage returns the pod's quota usage besides its count: pods, and
 // requests and limits of cpu, memory and ephemeral storage, as the
-// built-in quota evaluator computes them (k8s.io/component-helpers
-// resource.PodRequests): the containers' sum plus the sidecars (init
-// containers that keep running, restartPolicy Always), or the largest
-// init container with the sidecars started before it if that is more;
-// pod-level resources replace cpu and memory when set; plus overhead.
+// built-in quota evaluator computes them, with its own helpers
+// (k8s.io/component-helpers resource.PodRequests and PodLimits): the
+// containers' sum plus the sidecars (init containers that keep running,
+// restartPolicy Always), or the largest init container with the sidecars
+// started before it if that is more; pod-level resources replace cpu and
+// memory when set; plus overhead.
 func PodUsage(pod *corev1.Pod) corev1.ResourceList {
+	// As the evaluator calls them, with in-place resize on (the default):
+	// a container counts the larger of what its spec asks and what it
+	// was given, so a resize down frees quota once the kubelet has done
+	// it, not when it is asked for.
+	opts := resourcehelper.PodResourcesOptions{UseStatusResources: true}
+	requests, limits := resourcehelper.PodRequests(pod, opts), resourcehelper.PodLimits(pod, opts)
 	out := corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1")}
-	for _, kind := range []string{"requests", "limits"} {
-		get := func(r corev1.ResourceRequirements) corev1.ResourceList {
-			if kind == "requests" {
-				return r.Requests
-			}
-			return r.Limits
+	for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+		if q, ok := requests[name]; ok {
+			out[name] = q
+			out[corev1.DefaultResourceRequestsPrefix+name] = q
 		}
-		sum := corev1.ResourceList{}
-		for _, c := range pod.Spec.Containers {
-			sum = Add(sum, get(c.Resources))
-		}
-		sidecars, initPeak := corev1.ResourceList{}, corev1.ResourceList{}
-		for _, c := range pod.Spec.InitContainers {
-			own := get(c.Resources)
-			if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-				sum = Add(sum, own)
-				sidecars = Add(sidecars, own)
-				own = sidecars
-			} else {
-				own = Add(own, sidecars)
-			}
-			initPeak = maxOf(initPeak, own)
-		}
-		sum = maxOf(sum, initPeak)
-		if pod.Spec.Resources != nil {
-			for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
-				if q, ok := get(*pod.Spec.Resources)[name]; ok {
-					sum[name] = q.DeepCopy()
-				}
-			}
-		}
-		sum = Add(sum, pod.Spec.Overhead)
-		for _, name := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
-			q, ok := sum[name]
-			if !ok {
-				continue
-			}
-			out[corev1.ResourceName(kind+"."+string(name))] = q
-			if kind == "requests" {
-				out[name] = q
-			}
-		}
-	}
-	return out
-}
-
-// maxOf returns a with each resource raised to b's where b's is larger.
-func maxOf(a, b corev1.ResourceList) corev1.ResourceList {
-	out := a.DeepCopy()
-	if out == nil {
-		out = corev1.ResourceList{}
-	}
-	for name, q := range b {
-		if cur, ok := out[name]; !ok || q.Cmp(cur) > 0 {
-			out[name] = q.DeepCopy()
+		if q, ok := limits[name]; ok {
+			out[corev1.ResourceName("limits.")+name] = q
 		}
 	}
 	return out

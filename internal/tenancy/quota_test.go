@@ -208,6 +208,22 @@ func TestPodAndServiceUsage_AsTheBuiltInEvaluator(t *testing.T) {
 			  "initContainers":[{"restartPolicy":"Always","resources":{"requests":{"cpu":"1"},"limits":{"memory":"512Mi"}}}]}}`,
 			wantSubset: rl("requests.cpu", "2", "cpu", "2", "limits.memory", "1536Mi"),
 		},
+		"a claim counts what was allocated to it if that is more": {
+			gr:         schema.GroupResource{Resource: "persistentvolumeclaims"},
+			raw:        `{"spec":{"resources":{"requests":{"storage":"1Gi"}}},"status":{"allocatedResources":{"storage":"3Gi"}}}`,
+			wantSubset: rl("requests.storage", "3Gi"),
+		},
+		"a claim's request counts in whole bytes": {
+			gr:         schema.GroupResource{Resource: "persistentvolumeclaims"},
+			raw:        `{"spec":{"resources":{"requests":{"storage":"1500m"}}}}`,
+			wantSubset: rl("requests.storage", "2"),
+		},
+		"a pod resized down counts what it holds until the kubelet resized it": {
+			gr: schema.GroupResource{Resource: "pods"},
+			raw: `{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"100m"},"limits":{"cpu":"100m"}}}]},
+			  "status":{"containerStatuses":[{"name":"app","allocatedResources":{"cpu":"400m"},"resources":{"requests":{"cpu":"400m"},"limits":{"cpu":"400m"}}}]}}`,
+			wantSubset: rl("requests.cpu", "400m", "cpu", "400m", "limits.cpu", "400m"),
+		},
 		"an init container counts with the sidecars before it": {
 			gr: schema.GroupResource{Resource: "pods"},
 			raw: `{"spec":{"containers":[{"resources":{"requests":{"cpu":"100m"}}}],

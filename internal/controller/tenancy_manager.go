@@ -53,9 +53,10 @@ type TenancyOptions struct {
 	// full without an event. Creates (reserved at admission) and deletes
 	// of the kinds in replenishedKinds are recounted at once; what
 	// changes usage without such an event waits for this: a deleted
-	// Secret, a pod that finishes, a resized PersistentVolumeClaim, a
-	// Service that changes type, objects of a count/<resource> kind the
-	// manager does not watch. 0 means DefaultQuotaRecountInterval.
+	// Secret, a pod that finishes or is resized, objects of a
+	// count/<resource> kind the manager does not watch. (Updates of
+	// Services and PersistentVolumeClaims are recounted at once:
+	// usageCanFall.) 0 means DefaultQuotaRecountInterval.
 	QuotaRecountInterval time.Duration
 }
 
@@ -282,7 +283,11 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(createDeletePredicate())).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfSpace), builder.WithPredicates(createDeletePredicate()))
 	for _, kind := range replenishedKinds() {
-		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(deletePredicate()))
+		p := deletePredicate()
+		if usageCanFall(kind) {
+			p = updateDeletePredicate()
+		}
+		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(p))
 	}
 	if err := qb.WithOptions(copts).Complete(quota); err != nil {
 		return fmt.Errorf("setting up account quota reconciler: %w", err)
@@ -427,6 +432,21 @@ func replenishedKinds() []client.Object {
 		&appsv1.Deployment{}, &appsv1.StatefulSet{}, &appsv1.DaemonSet{}, &appsv1.ReplicaSet{},
 		&batchv1.Job{}, &batchv1.CronJob{},
 	}
+}
+
+// usageCanFall reports whether an update of kind can lower its usage, so
+// that the quota is recounted on it as on a delete (a Service made a
+// ClusterIP, a claim whose expansion was rolled back): the increase of
+// the next update is then measured against what is used, not what was.
+// Only the metadata is watched, so any update brings the recount;
+// Services and claims change rarely. Pods, which change all the time,
+// wait for the periodic recount (a pod resized down).
+func usageCanFall(kind client.Object) bool {
+	switch kind.(type) {
+	case *corev1.Service, *corev1.PersistentVolumeClaim:
+		return true
+	}
+	return false
 }
 
 // deletionPredicate passes updates that start a deletion.

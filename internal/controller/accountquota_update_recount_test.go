@@ -9,7 +9,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 )
@@ -52,4 +54,33 @@ func TestAccountQuota_ServiceMadeClusterIPFreesItsLoadBalancerAtOnce(t *testing.
 	svc.Spec.Type = corev1.ServiceTypeClusterIP
 	g.Expect(suite.client.Patch(ctx, svc, patch)).To(Succeed())
 	g.Eventually(loadBalancers).WithTimeout(10*time.Second).Should(BeEquivalentTo(0), "the recount waited for its interval")
+}
+
+// TestUsageChangedPredicate: only updates that change a Service's or
+// claim's usage bring a recount; a status or annotation update does not.
+func TestUsageChangedPredicate(t *testing.T) {
+	g := NewWithT(t)
+	p := usageChangedPredicate(schema.GroupResource{Resource: "services"})
+	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "a", Name: "web"}, Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Ports: []corev1.ServicePort{{Port: 80}}}}
+	annotated := svc.DeepCopy()
+	annotated.Annotations = map[string]string{"team": "web"}
+	annotated.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: "10.0.0.1"}}
+	g.Expect(p.Update(event.UpdateEvent{ObjectOld: svc, ObjectNew: annotated})).To(BeFalse(), "a status or annotation update")
+	clusterIP := svc.DeepCopy()
+	clusterIP.Spec.Type = corev1.ServiceTypeClusterIP
+	g.Expect(p.Update(event.UpdateEvent{ObjectOld: svc, ObjectNew: clusterIP})).To(BeTrue(), "a load balancer made a ClusterIP Service")
+	g.Expect(p.Delete(event.DeleteEvent{Object: svc})).To(BeTrue())
+	g.Expect(p.Create(event.CreateEvent{Object: svc})).To(BeFalse(), "creates are reserved at admission")
+
+	claims := usageChangedPredicate(schema.GroupResource{Resource: "persistentvolumeclaims"})
+	claim := &corev1.PersistentVolumeClaim{Spec: corev1.PersistentVolumeClaimSpec{Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("3Gi")}}}}
+	claim.Status.AllocatedResources = corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("3Gi")}
+	bound := claim.DeepCopy()
+	bound.Spec.VolumeName = "pv-1"
+	bound.Status.Phase = corev1.ClaimBound
+	g.Expect(claims.Update(event.UpdateEvent{ObjectOld: claim, ObjectNew: bound})).To(BeFalse(), "a claim bound to its volume")
+	rolledBack := claim.DeepCopy()
+	rolledBack.Status.AllocatedResources = corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}
+	rolledBack.Spec.Resources.Requests = corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}
+	g.Expect(claims.Update(event.UpdateEvent{ObjectOld: claim, ObjectNew: rolledBack})).To(BeTrue(), "a claim whose expansion was rolled back")
 }

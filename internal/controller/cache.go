@@ -3,6 +3,7 @@ package controller
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -18,7 +19,8 @@ import (
 //
 //   - namespaced objects cached as metadata only (the cluster-wide caches
 //     of pods, ConfigMaps, workloads and Services that the account quota
-//     and posture reconcilers watch) are kept without their
+//     and posture reconcilers watch), and the Services and claims the
+//     account quota reconciler caches in full, are kept without their
 //     managedFields, most of their size, which no reconciler reads. A
 //     Namespace's are kept: the space reconciler reads them
 //     (appliedMetadata).
@@ -40,10 +42,19 @@ func CacheOptions() (cache.Options, error) {
 }
 
 // stripManagedFields drops the managedFields of namespaced metadata-only
-// objects and passes anything else unchanged.
+// objects, and of the Services and PersistentVolumeClaims the account
+// quota reconciler caches in full (usageCanFall), and passes anything
+// else unchanged.
 func stripManagedFields(obj any) (any, error) {
-	if m, ok := obj.(*metav1.PartialObjectMetadata); ok && m.Namespace != "" {
-		m.ManagedFields = nil
+	switch o := obj.(type) {
+	case *metav1.PartialObjectMetadata:
+		if o.Namespace != "" {
+			o.ManagedFields = nil
+		}
+	case *corev1.Service:
+		o.ManagedFields = nil
+	case *corev1.PersistentVolumeClaim:
+		o.ManagedFields = nil
 	}
 	return obj, nil
 }

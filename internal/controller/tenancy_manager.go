@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -283,11 +285,11 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(createDeletePredicate())).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfSpace), builder.WithPredicates(createDeletePredicate()))
 	for _, kind := range replenishedKinds() {
-		p := deletePredicate()
-		if usageCanFall(kind) {
-			p = updateDeletePredicate()
+		if gr, ok := usageCanFall(kind); ok {
+			qb = qb.Watches(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(usageChangedPredicate(gr)))
+			continue
 		}
-		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(p))
+		qb = qb.WatchesMetadata(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(deletePredicate()))
 	}
 	if err := qb.WithOptions(copts).Complete(quota); err != nil {
 		return fmt.Errorf("setting up account quota reconciler: %w", err)
@@ -438,15 +440,40 @@ func replenishedKinds() []client.Object {
 // that the quota is recounted on it as on a delete (a Service made a
 // ClusterIP, a claim whose expansion was rolled back): the increase of
 // the next update is then measured against what is used, not what was.
-// Only the metadata is watched, so any update brings the recount;
-// Services and claims change rarely. Pods, which change all the time,
-// wait for the periodic recount (a pod resized down).
-func usageCanFall(kind client.Object) bool {
+// It returns the kind's resource. Those kinds are watched in full, so
+// only an update that changes the usage (usageChangedPredicate) brings a
+// recount, not the status or annotation updates they get; both are few.
+// Pods, which change all the time, wait for the periodic recount (a pod
+// resized down).
+func usageCanFall(kind client.Object) (schema.GroupResource, bool) {
 	switch kind.(type) {
-	case *corev1.Service, *corev1.PersistentVolumeClaim:
-		return true
+	case *corev1.Service:
+		return schema.GroupResource{Resource: "services"}, true
+	case *corev1.PersistentVolumeClaim:
+		return schema.GroupResource{Resource: "persistentvolumeclaims"}, true
 	}
-	return false
+	return schema.GroupResource{}, false
+}
+
+// usageChangedPredicate passes deletes, and updates that change the
+// object's quota usage (tenancy.ObjectUsage).
+func usageChangedPredicate(gr schema.GroupResource) predicate.Predicate {
+	usage := func(o client.Object) (corev1.ResourceList, error) {
+		raw, err := json.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		return tenancy.ObjectUsage(gr, raw)
+	}
+	return predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			before, err1 := usage(e.ObjectOld)
+			after, err2 := usage(e.ObjectNew)
+			return err1 != nil || err2 != nil || !equality.Semantic.DeepEqual(before, after)
+		},
+	}
 }
 
 // deletionPredicate passes updates that start a deletion.

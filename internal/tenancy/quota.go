@@ -358,6 +358,11 @@ func UpdateUsage(gr schema.GroupResource, oldRaw, newRaw []byte) (increase, targ
 	if err != nil {
 		return nil, nil, fmt.Errorf("the object before the update: %w", err)
 	}
+	if gr == (schema.GroupResource{Resource: "pods"}) {
+		if newRaw, err = asNewResize(newRaw); err != nil {
+			return nil, nil, err
+		}
+	}
 	after, err := ObjectUsage(gr, newRaw)
 	if err != nil {
 		return nil, nil, err
@@ -372,6 +377,28 @@ func UpdateUsage(gr schema.GroupResource, oldRaw, newRaw []byte) (increase, targ
 		}
 	}
 	return increase, target, nil
+}
+
+// asNewResize returns the pod of a resize request without the verdict on
+// the resize before it: a resize keeps the pod's status, and a pod whose
+// last resize was infeasible counts only what it holds, so the new
+// resize, which the kubelet will weigh afresh, would raise nothing and
+// pass the quota unreserved.
+func asNewResize(raw []byte) ([]byte, error) {
+	var pod corev1.Pod
+	if err := json.Unmarshal(raw, &pod); err != nil {
+		return nil, fmt.Errorf("decoding pod: %w", err)
+	}
+	n := len(pod.Status.Conditions)
+	pod.Status.Conditions = slices.DeleteFunc(pod.Status.Conditions, func(c corev1.PodCondition) bool { return c.Type == corev1.PodResizePending })
+	if len(pod.Status.Conditions) == n {
+		return raw, nil
+	}
+	out, err := json.Marshal(&pod)
+	if err != nil {
+		return nil, fmt.Errorf("encoding pod: %w", err)
+	}
+	return out, nil
 }
 
 // NextSettle returns how long until the oldest pending reservation

@@ -344,6 +344,17 @@ func TestUpdateUsage(t *testing.T) {
 			wantIncrease: rl("requests.cpu", "200m", "cpu", "200m"),
 			wantTarget:   rl("requests.cpu", "300m", "cpu", "300m"),
 		},
+		"a resize after an infeasible one counts what it asks": {
+			gr: pods,
+			before: `{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"16"}}}]},
+			  "status":{"conditions":[{"type":"PodResizePending","status":"True","reason":"Infeasible"}],
+			    "containerStatuses":[{"name":"app","allocatedResources":{"cpu":"1"},"resources":{"requests":{"cpu":"1"}}}]}}`,
+			after: `{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"7"}}}]},
+			  "status":{"conditions":[{"type":"PodResizePending","status":"True","reason":"Infeasible"}],
+			    "containerStatuses":[{"name":"app","allocatedResources":{"cpu":"1"},"resources":{"requests":{"cpu":"1"}}}]}}`,
+			wantIncrease: rl("requests.cpu", "6", "cpu", "6"),
+			wantTarget:   rl("requests.cpu", "7", "cpu", "7"),
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

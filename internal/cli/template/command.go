@@ -1,8 +1,6 @@
 package template
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,12 +12,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/posture"
+	"github.com/landfall-dev/landfall/internal/posture/load"
 	"github.com/landfall-dev/landfall/internal/tenancy"
 )
 
@@ -210,25 +210,24 @@ func readTemplate(file string, stdin io.Reader) (*landfallv1alpha1.Template, err
 	if err != nil {
 		return nil, cliutil.UsageError(fmt.Errorf("reading template: %w", err))
 	}
-	var docs [][]byte
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-	for {
-		doc, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, cliutil.UsageError(fmt.Errorf("reading %s: %w", file, err))
-		}
-		if len(bytes.TrimSpace(stripComments(doc))) > 0 {
-			docs = append(docs, doc)
-		}
+	// The scanner's reader: YAML or JSON, errors with their line.
+	var objects []*posture.Object
+	notes, errs := load.Parse(file, data, func(o *posture.Object) error {
+		objects = append(objects, o)
+		return nil
+	})
+	if len(errs) > 0 {
+		return nil, cliutil.UsageError(errors.Join(errs...))
 	}
-	if len(docs) != 1 {
-		return nil, cliutil.UsageError(fmt.Errorf("%s holds %d YAML documents: give exactly one Template", file, len(docs)))
+	if n := len(objects) + len(notes); n != 1 {
+		return nil, cliutil.UsageError(fmt.Errorf("%s holds %d YAML documents: give exactly one Template", file, n))
+	}
+	if len(notes) > 0 {
+		n := notes[0]
+		return nil, cliutil.UsageError(fmt.Errorf("%s:%d: not a Template: %s", n.File, n.Line, strings.TrimPrefix(n.Message, "skipped: ")))
 	}
 	tpl := &landfallv1alpha1.Template{}
-	if err := yaml.UnmarshalStrict(docs[0], tpl); err != nil {
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(objects[0].U.Object, tpl, true); err != nil {
 		return nil, cliutil.UsageError(fmt.Errorf("decoding %s: %w", file, err))
 	}
 	if gvk := tpl.GroupVersionKind(); gvk != landfallv1alpha1.GroupVersion.WithKind("Template") {
@@ -238,19 +237,6 @@ func readTemplate(file string, stdin io.Reader) (*landfallv1alpha1.Template, err
 		return nil, cliutil.UsageError(fmt.Errorf("%s: metadata.name is empty", file))
 	}
 	return tpl, nil
-}
-
-// stripComments drops comment lines, so a document of comments only
-// (a header before the first ---) counts as empty.
-func stripComments(doc []byte) []byte {
-	var out []byte
-	for _, line := range bytes.Split(doc, []byte("\n")) {
-		if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("---")) {
-			out = append(out, line...)
-			out = append(out, '\n')
-		}
-	}
-	return out
 }
 
 // scope is what the template is rendered for, and the parameter values:

@@ -23,8 +23,8 @@ import (
 const ReservationTTL = time.Minute
 
 // QuotaResources are the resources whose creates the account quota
-// webhook reserves (and some updates: see UpdateRaisesUsage), and whose usage an AccountQuota counts. The list is
-// fixed rather than */* so the fail-closed webhook never sits in front of
+// webhook reserves (and some updates: QuotaUpdates), and whose usage an
+// AccountQuota counts. The list is fixed rather than */* so the fail-closed webhook never sits in front of
 // events, leases or tokens (Kiosk's */* quota webhook was a single point
 // of failure). The webhook's rules are made from it; the reconciler's
 // delete watches are held to it by a test.
@@ -36,23 +36,30 @@ var QuotaResources = []schema.GroupResource{
 	{Group: "batch", Resource: "jobs"}, {Group: "batch", Resource: "cronjobs"},
 }
 
+// QuotaUpdate is a resource, and subresource, whose updates can raise an
+// object's usage.
+type QuotaUpdate struct {
+	schema.GroupResource
+	// Subresource is empty for the object itself.
+	Subresource string
+}
+
+// QuotaUpdates are the updates that can raise an object's usage, so the
+// account quota webhook must reserve the increase: a Service made a
+// LoadBalancer or given more node ports, a PersistentVolumeClaim
+// expanded, a pod resized in place. Every other update leaves usage as it
+// was (pod resources change only through resize; counts change only by
+// creates and deletes). The update webhook's rules are made from it.
+var QuotaUpdates = []QuotaUpdate{
+	{GroupResource: schema.GroupResource{Resource: "services"}},
+	{GroupResource: schema.GroupResource{Resource: "persistentvolumeclaims"}},
+	{GroupResource: schema.GroupResource{Resource: "pods"}, Subresource: "resize"},
+}
+
 // UpdateRaisesUsage reports whether an update of resource (and
-// subresource) can raise an object's usage, so the account quota webhook
-// must reserve the increase: a Service made a LoadBalancer or given more
-// node ports, a PersistentVolumeClaim expanded, a pod resized in place.
-// Every other update leaves usage as it was (pod resources change only
-// through resize; counts change only by creates and deletes).
+// subresource) is one of QuotaUpdates.
 func UpdateRaisesUsage(gr schema.GroupResource, subresource string) bool {
-	if gr.Group != "" {
-		return false
-	}
-	switch gr.Resource {
-	case "services", "persistentvolumeclaims":
-		return subresource == ""
-	case "pods":
-		return subresource == "resize"
-	}
-	return false
+	return slices.Contains(QuotaUpdates, QuotaUpdate{GroupResource: gr, Subresource: subresource})
 }
 
 // quotaNames are the limit names besides the object counts of
@@ -266,10 +273,11 @@ func (e *QuotaExceededError) Error() string {
 
 // Reserve adds a reservation for an object to the quota's ledger when
 // used + reserved + its usage stays within hard for every limited name.
-// A reservation for the same create replaces the old one (admission can be
-// retried); see sameReservation. Usage the quota does not limit is not recorded. It returns
-// false, with no change, when the object limits nothing. A limit not yet
-// in status.hard, whose usage the reconciler has not counted, denies.
+// A reservation for the same request replaces the old one (admission can
+// be retried; see sameReservation). Usage the quota does not limit is not
+// recorded. It returns false, with no change, when the object limits
+// nothing. A limit not yet in status.hard, whose usage the reconciler has
+// not counted, denies.
 func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
 	hard := q.Spec.Quota.Hard
 	r = limited(r, hard)
@@ -309,8 +317,8 @@ func Reserve(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservati
 	return true, nil
 }
 
-// Release removes the reservation for r's object from the quota's ledger,
-// for a create denied after it was reserved. It returns false, with no
+// Release removes r's reservation (sameReservation) from the quota's
+// ledger, for a request denied after it was reserved. It returns false, with no
 // change, when there is none.
 func Release(q *landfallv1alpha1.AccountQuota, r landfallv1alpha1.QuotaReservation) (bool, error) {
 	r = limited(r, q.Spec.Quota.Hard)

@@ -9,6 +9,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
@@ -44,11 +45,31 @@ func ServiceClientConfig(namespace, name string, port int32, caBundle []byte) Cl
 }
 
 // quotaRules are the rules of the quota webhook: creates of
-// tenancy.QuotaResources, one rule per API group.
+// tenancy.QuotaResources.
 func quotaRules() []admissionregistrationv1.RuleWithOperations {
+	return rulesByGroup(tenancy.QuotaResources, admissionregistrationv1.Create)
+}
+
+// quotaUpdateRules are the rules of the quota update webhook: updates of
+// tenancy.QuotaUpdates.
+func quotaUpdateRules() []admissionregistrationv1.RuleWithOperations {
+	resources := make([]schema.GroupResource, 0, len(tenancy.QuotaUpdates))
+	for _, u := range tenancy.QuotaUpdates {
+		gr := u.GroupResource
+		if u.Subresource != "" {
+			gr.Resource += "/" + u.Subresource
+		}
+		resources = append(resources, gr)
+	}
+	return rulesByGroup(resources, admissionregistrationv1.Update)
+}
+
+// rulesByGroup returns one rule for op per API group of resources, in
+// the order the groups first appear.
+func rulesByGroup(resources []schema.GroupResource, op admissionregistrationv1.OperationType) []admissionregistrationv1.RuleWithOperations {
 	var groups []string
 	byGroup := map[string][]string{}
-	for _, gr := range tenancy.QuotaResources {
+	for _, gr := range resources {
 		if _, ok := byGroup[gr.Group]; !ok {
 			groups = append(groups, gr.Group)
 		}
@@ -56,18 +77,9 @@ func quotaRules() []admissionregistrationv1.RuleWithOperations {
 	}
 	rules := make([]admissionregistrationv1.RuleWithOperations, 0, len(groups))
 	for _, g := range groups {
-		rules = append(rules, rule([]string{g}, byGroup[g], admissionregistrationv1.Create))
+		rules = append(rules, rule([]string{g}, byGroup[g], op))
 	}
 	return rules
-}
-
-// quotaUpdateRules are the updates that can raise an object's usage
-// (tenancy.UpdateRaisesUsage): of Services and PersistentVolumeClaims,
-// and pod resizes.
-func quotaUpdateRules() []admissionregistrationv1.RuleWithOperations {
-	return []admissionregistrationv1.RuleWithOperations{
-		rule([]string{""}, []string{"services", "persistentvolumeclaims", "pods/resize"}, admissionregistrationv1.Update),
-	}
 }
 
 // usageFieldsChanged leaves out the updates that change none of the

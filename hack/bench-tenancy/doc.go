@@ -47,7 +47,7 @@
 // the manager process.
 //
 // Both runs use landfall manager's client configuration (no client-side
-// rate limit; see manager.ClientRate) and the manager runs with the
+// rate limit; see manager.ClientDefaults) and the manager runs with the
 // default number of workers per controller.
 //
 // Targets: within 1.5x of the floor, no idle reconciles, RSS under 200 MB

@@ -252,9 +252,9 @@ func startControlPlane(ctx context.Context, o options) (*controlPlaneEnv, error)
 }
 
 func (e *controlPlaneEnv) setup(ctx context.Context) error {
-	// The floor's client gets the manager's client rate (landfall
+	// The floor's client gets the manager's client settings (landfall
 	// manager's restConfig: no client-side limit).
-	e.admin = manager.ClientRate(e.cluster.AdminConfig())
+	e.admin = manager.ClientDefaults(e.cluster.AdminConfig())
 	var err error
 	if e.metrics, err = localcluster.FreeAddr(); err != nil {
 		return err
@@ -299,7 +299,7 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 	if err != nil {
 		return p, fmt.Errorf("reading the tenant's credentials: %w", err)
 	}
-	tenant, err := client.New(manager.ClientRate(tenantCfg), client.Options{Scheme: webhooktest.Scheme()})
+	tenant, err := client.New(manager.ClientDefaults(tenantCfg), client.Options{Scheme: webhooktest.Scheme()})
 	if err != nil {
 		return p, fmt.Errorf("creating tenant client: %w", err)
 	}
@@ -770,8 +770,8 @@ func runManager() error {
 	if err != nil {
 		return fmt.Errorf("parsing %s: %w", envPort, err)
 	}
-	// The client rate and the number of workers are landfall manager's.
-	cfg := manager.ClientRate(&rest.Config{
+	// The client settings and the number of workers are landfall manager's.
+	cfg := manager.ClientDefaults(&rest.Config{
 		Host: os.Getenv(envHost), BearerToken: os.Getenv(envToken),
 		TLSClientConfig: rest.TLSClientConfig{CAFile: os.Getenv(envCAFile)},
 	})

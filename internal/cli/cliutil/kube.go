@@ -15,7 +15,8 @@ import (
 	"github.com/landfall-dev/landfall/internal/fleet"
 )
 
-// KubeFlags are kubectl's --kubeconfig, --context, --as and --as-group:
+// KubeFlags are kubectl's --kubeconfig, --context, --as, --as-group and
+// --as-uid:
 // how a command reaches the cluster, with the caller's own credentials
 // (tenants use theirs), or impersonating someone as kubectl does (an
 // admin seeing what a tenant sees).
@@ -29,13 +30,16 @@ type KubeFlags struct {
 	As string
 	// AsGroups are the groups to impersonate, with As.
 	AsGroups []string
+	// AsUID is the UID to impersonate, with As.
+	AsUID string
 }
 
-// Bind registers --kubeconfig, --context, --as and --as-group.
+// Bind registers --kubeconfig, --context, --as, --as-group and --as-uid.
 func (k *KubeFlags) Bind(fs *pflag.FlagSet) {
 	k.BindKubeconfig(fs)
 	fs.StringVar(&k.As, "as", "", "user to impersonate for the operation, as kubectl --as (needs the impersonate permission)")
 	fs.StringArrayVar(&k.AsGroups, "as-group", nil, "group to impersonate, with --as (repeatable)")
+	fs.StringVar(&k.AsUID, "as-uid", "", "UID to impersonate, with --as")
 }
 
 // BindKubeconfig registers --kubeconfig and --context only, for a command
@@ -50,12 +54,15 @@ func (k *KubeFlags) Config() (*rest.Config, error) {
 	if k.As == "" && len(k.AsGroups) > 0 {
 		return nil, UsageError(fmt.Errorf("--as-group needs --as: impersonating groups without a user is not allowed"))
 	}
+	if k.As == "" && k.AsUID != "" {
+		return nil, UsageError(fmt.Errorf("--as-uid needs --as: impersonating a UID without a user is not allowed"))
+	}
 	cfg, err := fleet.ClientConfig(k.Kubeconfig, k.Context)
 	if err != nil {
 		return nil, err
 	}
 	if k.As != "" {
-		cfg.Impersonate = rest.ImpersonationConfig{UserName: k.As, Groups: k.AsGroups}
+		cfg.Impersonate = rest.ImpersonationConfig{UserName: k.As, Groups: k.AsGroups, UID: k.AsUID}
 	}
 	return cfg, nil
 }

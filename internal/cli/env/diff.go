@@ -163,7 +163,7 @@ func (o *diffOptions) targetConfig(env *landfallv1alpha1.Environment) (*rest.Con
 	if o.targetKube.Kubeconfig != "" || o.targetKube.Context != "" {
 		// The target cluster's credentials; --as applies there too.
 		target := o.targetKube
-		target.As, target.AsGroups = o.kube.As, o.kube.AsGroups
+		target.As, target.AsGroups, target.AsUID = o.kube.As, o.kube.AsGroups, o.kube.AsUID
 		kube = &target
 	} else if ref := env.Spec.Target.ClusterRef; ref != nil {
 		return nil, cliutil.UsageError(fmt.Errorf("environment %s applies to cluster %s: give its --target-kubeconfig", env.Name, ref.Name))

@@ -23,7 +23,7 @@ import (
 // live-cluster scan.
 func (o *options) validateTarget(paths []string, changed func(string) bool) error {
 	if !o.cluster && !o.fleet {
-		for _, f := range []string{"kubeconfig", "context", "as", "as-group", "namespace", "all-namespaces", "selector"} {
+		for _, f := range []string{"kubeconfig", "context", "as", "as-group", "as-uid", "namespace", "all-namespaces", "selector"} {
 			if changed(f) {
 				return fmt.Errorf("--%s needs --cluster or --fleet", f)
 			}

@@ -3,7 +3,8 @@
 //
 // Each run starts a fresh local control plane (no nodes, etcd without
 // fsync) and installs the CRDs, RBAC, webhooks and baseline template as a
-// platform admin. A round is two runs:
+// platform admin. A round is two runs, three with -status-floor (the
+// default):
 //
 //  1. the manager run: the manager runs in a child process (this binary
 //     re-executed with LANDFALL_BENCH_MANAGER=1) under its own
@@ -21,14 +22,22 @@
 //     does the same work per space: creating the Space (inside the
 //     manager's measured time too) and server-side applying the objects
 //     the manager makes (namespace, TemplateInstance, template objects,
-//     RoleBinding; not the statuses it writes).
+//     RoleBinding; not the statuses it writes). This is the issue's
+//     floor, and the target is measured against it;
+//  3. the floor + statuses, for information: the floor, and then the two
+//     status writes per space the manager makes (the TemplateInstance's
+//     inventory and Ready condition, the Space's Ready condition), each a
+//     merge patch of the status subresource as the manager sends them.
+//     It ends where the manager run ends, every Space Ready, so the ratio
+//     to it is what the manager adds beyond the API work its model
+//     requires: watches, webhooks and its own CPU.
 //
 // Before each timed run -warmup spaces are made the same way and not
 // timed, so neither run pays the control plane's first-use costs. The
 // ratio reported is the median of -rounds rounds (every round's ratio is
 // printed too): on a small machine one run can differ from the next by
-// a third. Every other round runs the floor first, so a machine whose
-// speed drifts over the rounds favours neither run, and each run prints
+// a third. Every other round runs them in reverse order, so a machine
+// whose speed drifts over the rounds favours no run, and each run prints
 // its CPU steal (the share of the machine's CPU time the hypervisor gave
 // to other guests), which tells a noisy neighbour from a regression.
 //

@@ -76,6 +76,9 @@ type options struct {
 	warmup  int
 	idle    time.Duration
 	profile string
+	// statusFloor adds a third run per round: the floor plus the two
+	// status writes per space the manager makes.
+	statusFloor bool
 }
 
 // phase is what one timed run (the manager's or the floor's) measured.
@@ -104,9 +107,10 @@ func run() error {
 	flags := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	flags.IntVar(&o.spaces, "spaces", 1000, "number of spaces")
 	flags.IntVar(&o.workers, "workers", 16, "parallel creates (the floor uses as many)")
-	flags.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run), each run on a fresh control plane, the floor first in every other round (an even number balances the order); the ratio reported is the median")
+	flags.IntVar(&o.rounds, "rounds", 3, "rounds of (manager run, floor run, floor + statuses run), each run on a fresh control plane, in reverse order in every other round (an even number balances the order); the ratio reported is the median")
 	flags.IntVar(&o.warmup, "warmup", 50, "spaces created (and not timed) before each timed run, so neither run pays the control plane's first-use costs")
 	flags.DurationVar(&o.idle, "idle", 60*time.Second, "how long to count reconciles once all spaces are Ready (first round)")
+	flags.BoolVar(&o.statusFloor, "status-floor", true, "also time, for information, the floor plus the two status writes per space the manager makes (TemplateInstance and Space): the same end state, every Space Ready")
 	flags.StringVar(&o.profile, "apiserver-profile", "", "write 20-second CPU profiles of the API server during each run of the first round, and a CPU profile of the manager process, into this directory")
 	if err := flags.Parse(os.Args[1:]); err != nil {
 		return err
@@ -117,7 +121,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var ms, fs []phase
+	var ms, fs, ss []phase
 	var ratios []float64
 	for r := range o.rounds {
 		fmt.Printf("round %d/%d\n", r+1, o.rounds)
@@ -125,40 +129,46 @@ func run() error {
 		if r > 0 {
 			ro.idle, ro.profile = 0, ""
 		}
-		// Every other round runs the floor first, so a machine that
-		// slows down or speeds up over the rounds favours neither run.
-		var m, f phase
-		var err error
-		if r%2 == 0 {
-			if m, err = managerRun(ctx, ro); err == nil {
-				f, err = floorRun(ctx, ro)
-			}
-		} else {
-			if f, err = floorRun(ctx, ro); err == nil {
-				m, err = managerRun(ctx, ro)
+		// Every other round runs them in reverse, so a machine that
+		// slows down or speeds up over the rounds favours no run.
+		var m, f, sf phase
+		runs := []func() error{
+			func() (err error) { m, err = managerRun(ctx, ro); return err },
+			func() (err error) { f, err = floorRun(ctx, ro, false); return err },
+		}
+		if o.statusFloor {
+			runs = append(runs, func() (err error) { sf, err = floorRun(ctx, ro, true); return err })
+		}
+		if r%2 == 1 {
+			slices.Reverse(runs)
+		}
+		for _, run := range runs {
+			if err := run(); err != nil {
+				return err
 			}
 		}
-		if err != nil {
-			return err
-		}
-		ms, fs = append(ms, m), append(fs, f)
+		ms, fs, ss = append(ms, m), append(fs, f), append(ss, sf)
 		ratios = append(ratios, m.elapsed.Seconds()/f.elapsed.Seconds())
 		fmt.Printf("  manager %s (CPU steal %.0f%%), floor %s (CPU steal %.0f%%): %.2fx\n",
 			m.elapsed.Round(time.Millisecond), 100*m.steal, f.elapsed.Round(time.Millisecond), 100*f.steal, ratios[r])
+		if o.statusFloor {
+			fmt.Printf("  floor + statuses %s (CPU steal %.0f%%): manager %.2fx of it\n",
+				sf.elapsed.Round(time.Millisecond), 100*sf.steal, m.elapsed.Seconds()/sf.elapsed.Seconds())
+		}
 	}
-	report(o, ms, fs, ratios)
+	report(o, ms, fs, ss, ratios)
 	return nil
 }
 
 // report prints the summary: the median round's figures in detail.
-func report(o options, ms, fs []phase, ratios []float64) {
+func report(o options, ms, fs, ss []phase, ratios []float64) {
 	order := make([]int, len(ratios))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(ratios[a], ratios[b]) })
 	med := order[len(order)/2]
-	m, f := ms[med], fs[med]
+	m, f, sf := ms[med], fs[med], ss[med]
 	ratio := ratios[med]
 	var rss int64
 	for _, p := range ms {
@@ -179,16 +189,29 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	fmt.Printf("CPU steal (manager/floor)  %.0f%% / %.0f%% of the machine's CPU time went to other guests of the host\n", 100*m.steal, 100*f.steal)
 	fmt.Printf("CPU busy (manager/floor)   %.0f%% / %.0f%% of the machine's CPU time was not idle\n", 100*m.cpuBusy, 100*f.cpuBusy)
 	fmt.Printf("ratio manager/floor        %.2fx median (target <= 1.5x) %s\n", ratio, verdict(ratio <= 1.5))
+	if o.statusFloor {
+		// For information: the floor leaves the statuses out.
+		sr := make([]float64, len(ms))
+		for i := range ms {
+			sr[i] = ms[i].elapsed.Seconds() / ss[i].elapsed.Seconds()
+		}
+		fmt.Printf("floor + statuses           %s in the median round; manager/(floor + statuses) %.2fx, median of the rounds (for information: the same end state, the two status writes per space included)\n",
+			sf.elapsed.Round(time.Millisecond), median(sr))
+	}
 	fmt.Printf("manager peak RSS (VmHWM)   %.1f MB, highest of the rounds (target < 200 MB at 1,000 spaces) %s\n", float64(rss)/1e6, verdict(rss < 200e6))
 	fmt.Printf("reconciles over %s idle   %.0f, first round (target 0) %s\n", o.idle, idleTotal, verdict(idleTotal == 0))
 	for k, v := range idle {
 		fmt.Printf("  %s: %.0f\n", k, v)
 	}
-	fmt.Printf("CPU seconds (manager run / floor):\n")
+	fmt.Printf("CPU seconds (manager run / floor%s):\n", statusColumn(o))
 	for _, k := range slices.Sorted(maps.Keys(m.cpu)) {
-		fmt.Printf("  %-24s %6.1f / %6.1f\n", k, m.cpu[k], f.cpu[k])
+		fmt.Printf("  %-24s %6.1f / %6.1f", k, m.cpu[k], f.cpu[k])
+		if o.statusFloor {
+			fmt.Printf(" / %6.1f", sf.cpu[k])
+		}
+		fmt.Println()
 	}
-	fmt.Printf("API requests per space (manager run / floor), by verb and resource:\n")
+	fmt.Printf("API requests per space (manager run / floor%s), by verb and resource:\n", statusColumn(o))
 	keys := map[string]bool{}
 	for k := range m.reqs {
 		keys[k] = true
@@ -196,10 +219,17 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	for k := range f.reqs {
 		keys[k] = true
 	}
+	for k := range sf.reqs {
+		keys[k] = true
+	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
-		mv, fv := m.reqs[k]/float64(o.spaces), f.reqs[k]/float64(o.spaces)
-		if mv >= 0.05 || fv >= 0.05 {
-			fmt.Printf("  %-40s %5.2f / %5.2f\n", k, mv, fv)
+		mv, fv, sv := m.reqs[k]/float64(o.spaces), f.reqs[k]/float64(o.spaces), sf.reqs[k]/float64(o.spaces)
+		if mv >= 0.05 || fv >= 0.05 || sv >= 0.05 {
+			fmt.Printf("  %-40s %5.2f / %5.2f", k, mv, fv)
+			if o.statusFloor {
+				fmt.Printf(" / %5.2f", sv)
+			}
+			fmt.Println()
 		}
 	}
 	// kube-controller-manager answers every new namespace with a root CA
@@ -213,6 +243,21 @@ func report(o options, ms, fs []phase, ratios []float64) {
 	for _, k := range slices.Sorted(maps.Keys(m.busy)) {
 		fmt.Printf("  %-26s %.0f\n", k, m.busy[k])
 	}
+}
+
+// statusColumn names the third column of the figures, when there is one.
+func statusColumn(o options) string {
+	if o.statusFloor {
+		return " / floor + statuses"
+	}
+	return ""
+}
+
+// median returns the median of xs (the upper one of an even count, as the
+// median round is chosen).
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return s[len(s)/2]
 }
 
 // The tenant who creates the spaces in the manager run: a member of the
@@ -388,10 +433,15 @@ func managerRun(ctx context.Context, o options) (phase, error) {
 }
 
 // floorRun times a plain client doing the manager's work (see floor) on a
-// fresh control plane with no manager and no webhooks.
-func floorRun(ctx context.Context, o options) (phase, error) {
+// fresh control plane with no manager and no webhooks; with statuses, the
+// two status writes per space too.
+func floorRun(ctx context.Context, o options, statuses bool) (phase, error) {
 	var p phase
-	fmt.Printf("  floor run: starting a local control plane (no nodes, fast storage)...\n")
+	name, phaseName := "floor", "floor"
+	if statuses {
+		name, phaseName = "floor + statuses", "floor-statuses"
+	}
+	fmt.Printf("  %s run: starting a local control plane (no nodes, fast storage)...\n", name)
 	env, err := startControlPlane(ctx, o)
 	if err != nil {
 		return p, err
@@ -412,16 +462,16 @@ func floorRun(ctx context.Context, o options) (phase, error) {
 		return p, fmt.Errorf("creating account: %w", err)
 	}
 	if o.warmup > 0 {
-		if _, err := floor(ctx, env.c, env.account, "warm", o.warmup, o.workers); err != nil {
+		if _, err := floor(ctx, env.c, env.account, "warm", o.warmup, o.workers, statuses); err != nil {
 			return p, err
 		}
 	}
-	fmt.Printf("  applying the same objects with a plain client (the floor)...\n")
-	m, err := startMeter(ctx, env, controlPlane(env.cluster), o.profile, "floor")
+	fmt.Printf("  applying the same objects with a plain client (the %s)...\n", name)
+	m, err := startMeter(ctx, env, controlPlane(env.cluster), o.profile, phaseName)
 	if err != nil {
 		return p, err
 	}
-	if p.elapsed, err = floor(ctx, env.c, env.account, "floor", o.spaces, o.workers); err != nil {
+	if p.elapsed, err = floor(ctx, env.c, env.account, "floor", o.spaces, o.workers, statuses); err != nil {
 		return p, err
 	}
 	if err := m.stop(ctx, &p); err != nil {
@@ -503,8 +553,10 @@ func verdict(ok bool) string {
 // labels, the TemplateInstance, the rendered template objects and the
 // RoleBinding (not the statuses the manager writes), with the
 // same parallelism and client rate. No manager runs, so the Space is
-// only stored.
-func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, prefix string, n, workers int) (time.Duration, error) {
+// only stored. With statuses it also writes what the manager writes once
+// the space is done: the TemplateInstance's status and the Space's, each
+// a merge patch of the status subresource, so every Space ends Ready.
+func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Account, prefix string, n, workers int, statuses bool) (time.Duration, error) {
 	tpl := tenancy.Baseline()
 	start := time.Now()
 	err := benchproc.Parallel(ctx, n, workers, func(ctx context.Context, i int) error {
@@ -551,9 +603,41 @@ func floor(ctx context.Context, c client.Client, account *landfallv1alpha1.Accou
 		if err := c.Apply(ctx, rb, owner, client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying role binding in %s: %w", name, err)
 		}
+		if statuses {
+			return writeStatuses(ctx, c, s, tiu, rendered)
+		}
 		return nil
 	})
 	return time.Since(start), err
+}
+
+// writeStatuses writes the statuses the manager writes for a ready
+// space: its TemplateInstance's (inventory, Ready) and the Space's
+// (namespace, templates, access, Ready).
+func writeStatuses(ctx context.Context, c client.Client, s *landfallv1alpha1.Space, tiu *unstructured.Unstructured, rendered *tenancy.Rendered) error {
+	ready := func(reason, msg string, gen int64) []metav1.Condition {
+		return []metav1.Condition{{Type: landfallv1alpha1.ReadyCondition, Status: metav1.ConditionTrue, Reason: reason, Message: msg, ObservedGeneration: gen, LastTransitionTime: metav1.Now()}}
+	}
+	ti := &landfallv1alpha1.TemplateInstance{}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(tiu.Object, ti); err != nil {
+		return fmt.Errorf("converting template instance: %w", err)
+	}
+	base := ti.DeepCopy()
+	for _, u := range rendered.Objects {
+		ti.Status.Inventory = append(ti.Status.Inventory, landfallv1alpha1.ObjectReference{APIVersion: u.GetAPIVersion(), Kind: u.GetKind(), Name: u.GetName()})
+	}
+	ti.Status.ObservedGeneration, ti.Status.TemplateGeneration = ti.Generation, 1
+	ti.Status.Conditions = ready(landfallv1alpha1.AppliedReason, fmt.Sprintf("%d object(s) of template %s applied", len(rendered.Objects), ti.Spec.Template), ti.Generation)
+	if err := c.Status().Patch(ctx, ti, client.MergeFrom(base)); err != nil {
+		return fmt.Errorf("patching status of template instance in %s: %w", ti.Namespace, err)
+	}
+	sb := s.DeepCopy()
+	s.Status = landfallv1alpha1.SpaceStatus{ObservedGeneration: s.Generation, Namespace: s.Name, Templates: []string{ti.Name}, AccessGranted: true,
+		Conditions: ready(landfallv1alpha1.SpaceReadyReason, fmt.Sprintf("namespace %s ready with 1 template(s), account %s bound", s.Name, s.Spec.Account), s.Generation)}
+	if err := c.Status().Patch(ctx, s, client.MergeFrom(sb)); err != nil {
+		return fmt.Errorf("patching status of space %s: %w", s.Name, err)
+	}
+	return nil
 }
 
 // waitAllReady waits until n Spaces are Ready. It lists once and then

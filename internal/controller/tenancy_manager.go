@@ -17,11 +17,13 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -285,7 +287,7 @@ func SetupTenancy(mgr ctrl.Manager, opts TenancyOptions) error {
 		WatchesMetadata(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(createDeletePredicate())).
 		Watches(&landfallv1alpha1.Space{}, handler.EnqueueRequestsFromMapFunc(quotasOfSpace), builder.WithPredicates(createDeletePredicate()))
 	for _, kind := range replenishedKinds() {
-		if gr, ok := usageCanFall(kind); ok {
+		if gr, ok := usageCanFall(kind, mgr.GetScheme()); ok {
 			qb = qb.Watches(kind, handler.EnqueueRequestsFromMapFunc(quotasOfObject), builder.WithPredicates(usageChangedPredicate(gr)))
 			continue
 		}
@@ -440,19 +442,20 @@ func replenishedKinds() []client.Object {
 // that the quota is recounted on it as on a delete (a Service made a
 // ClusterIP, a claim whose expansion was rolled back): the increase of
 // the next update is then measured against what is used, not what was.
-// It returns the kind's resource. Those kinds are watched in full, so
-// only an update that changes the usage (usageChangedPredicate) brings a
-// recount, not the status or annotation updates they get; both are few.
-// Pods, which change all the time, wait for the periodic recount (a pod
-// resized down).
-func usageCanFall(kind client.Object) (schema.GroupResource, bool) {
-	switch kind.(type) {
-	case *corev1.Service:
-		return schema.GroupResource{Resource: "services"}, true
-	case *corev1.PersistentVolumeClaim:
-		return schema.GroupResource{Resource: "persistentvolumeclaims"}, true
+// Those are the kinds whose updates can raise it (tenancy.QuotaUpdates,
+// the object itself). It returns the kind's resource. Those kinds are
+// watched in full, so only an update that changes the usage
+// (usageChangedPredicate) brings a recount, not the status or annotation
+// updates they get; both are few. Pods, which change all the time, wait
+// for the periodic recount (a pod resized down).
+func usageCanFall(kind client.Object, scheme *runtime.Scheme) (schema.GroupResource, bool) {
+	gvk, err := apiutil.GVKForObject(kind, scheme)
+	if err != nil {
+		return schema.GroupResource{}, false
 	}
-	return schema.GroupResource{}, false
+	plural, _ := meta.UnsafeGuessKindToResource(gvk)
+	gr := plural.GroupResource()
+	return gr, tenancy.UpdateRaisesUsage(gr, "")
 }
 
 // usageChangedPredicate passes deletes, and updates that change the

@@ -16,10 +16,9 @@ import (
 )
 
 // KubeFlags are kubectl's --kubeconfig, --context, --as, --as-group and
-// --as-uid:
-// how a command reaches the cluster, with the caller's own credentials
-// (tenants use theirs), or impersonating someone as kubectl does (an
-// admin seeing what a tenant sees).
+// --as-uid: how a command reaches the cluster, with the caller's own
+// credentials (tenants use theirs), or impersonating someone as kubectl
+// does (an admin seeing what a tenant sees).
 type KubeFlags struct {
 	// Kubeconfig is the kubeconfig file; empty means $KUBECONFIG or
 	// ~/.kube/config.

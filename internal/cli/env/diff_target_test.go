@@ -1,12 +1,11 @@
 package env
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	landfallv1alpha1 "github.com/landfall-dev/landfall/api/v1alpha1"
 	"github.com/landfall-dev/landfall/internal/cli/cliutil"
+	"github.com/landfall-dev/landfall/internal/cli/cliutil/clitest"
 )
 
 // TestDiffTargetConfig_As: --as reaches the target cluster's
@@ -14,16 +13,7 @@ import (
 // also says whom the dry run is for.
 func TestDiffTargetConfig_As(t *testing.T) {
 	t.Parallel()
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	kubeconfig := clitest.OfflineKubeconfig(t)
 	env := &landfallv1alpha1.Environment{}
 	env.Spec.Target.ClusterRef = &landfallv1alpha1.LocalReference{Name: "edge"}
 	o := &diffOptions{}

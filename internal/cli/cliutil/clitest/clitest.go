@@ -2,6 +2,8 @@ package clitest
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,4 +71,23 @@ func CompleteDirective(t testing.TB, cmd *cobra.Command, args ...string) ([]stri
 		t.Fatalf("completing %v: no directive in %q", args, r.Out)
 	}
 	return got, directive
+}
+
+// OfflineKubeconfig writes a kubeconfig whose one context points at
+// nothing that answers, for tests of how flags turn into a client
+// configuration, and returns its path.
+func OfflineKubeconfig(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	const kubeconfig = `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
+users: [{name: u, user: {token: not-a-real-token}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`
+	if err := os.WriteFile(path, []byte(kubeconfig), 0o600); err != nil {
+		t.Fatalf("writing kubeconfig: %v", err)
+	}
+	return path
 }

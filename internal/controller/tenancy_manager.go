@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -459,22 +458,13 @@ func usageCanFall(kind client.Object, scheme *runtime.Scheme) (schema.GroupResou
 }
 
 // usageChangedPredicate passes deletes, and updates that change the
-// object's quota usage (tenancy.ObjectUsage).
+// object's quota usage (tenancy.Usage of the cached objects, typed).
 func usageChangedPredicate(gr schema.GroupResource) predicate.Predicate {
-	usage := func(o client.Object) (corev1.ResourceList, error) {
-		raw, err := json.Marshal(o)
-		if err != nil {
-			return nil, err
-		}
-		return tenancy.ObjectUsage(gr, raw)
-	}
 	return predicate.Funcs{
 		CreateFunc:  func(event.CreateEvent) bool { return false },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 		UpdateFunc: func(e event.UpdateEvent) bool {
-			before, err1 := usage(e.ObjectOld)
-			after, err2 := usage(e.ObjectNew)
-			return err1 != nil || err2 != nil || !equality.Semantic.DeepEqual(before, after)
+			return !equality.Semantic.DeepEqual(tenancy.Usage(gr, e.ObjectOld), tenancy.Usage(gr, e.ObjectNew))
 		},
 	}
 }

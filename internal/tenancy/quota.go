@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	resourcehelper "k8s.io/component-helpers/resource"
 
@@ -24,8 +25,8 @@ const ReservationTTL = time.Minute
 
 // QuotaResources are the resources whose creates the account quota
 // webhook reserves (and some updates: QuotaUpdates), and whose usage an
-// AccountQuota counts. The list is fixed rather than */* so the fail-closed webhook never sits in front of
-// events, leases or tokens (Kiosk's */* quota webhook was a single point
+// AccountQuota counts. The list is fixed rather than */* so the
+// fail-closed webhook never sits in front of events, leases or tokens (Kiosk's */* quota webhook was a single point
 // of failure). The webhook's rules are made from it; the reconciler's
 // delete watches are held to it by a test.
 var QuotaResources = []schema.GroupResource{
@@ -123,37 +124,55 @@ func ResourceKey(gr schema.GroupResource) string {
 }
 
 // ObjectUsage returns what one object of the resource, given as JSON,
-// counts against a quota: its object count (count/<resource>, and the
-// legacy names pods, services, ...), plus compute requests and limits for
-// pods and storage requests for persistent volume claims.
+// counts against a quota: Usage of the object decoded.
 func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, error) {
+	var obj runtime.Object
+	var what string
+	if gr.Group == "" {
+		switch gr.Resource {
+		case "pods":
+			obj, what = &corev1.Pod{}, "pod"
+		case "services":
+			obj, what = &corev1.Service{}, "service"
+		case "persistentvolumeclaims":
+			obj, what = &corev1.PersistentVolumeClaim{}, "persistent volume claim"
+		}
+	}
+	if obj != nil {
+		if err := json.Unmarshal(raw, obj); err != nil {
+			return nil, fmt.Errorf("decoding %s: %w", what, err)
+		}
+	}
+	return Usage(gr, obj), nil
+}
+
+// Usage returns what one object of the resource counts against a quota:
+// its object count (count/<resource>, and the legacy names pods,
+// services, ...), plus compute requests and limits for pods, load
+// balancers and node ports for services and storage requests for
+// persistent volume claims. obj is the object, typed (*corev1.Pod,
+// *corev1.Service, *corev1.PersistentVolumeClaim) for those; any other
+// counts as one object.
+func Usage(gr schema.GroupResource, obj runtime.Object) corev1.ResourceList {
 	one := resource.MustParse("1")
 	out := corev1.ResourceList{CountResourceName(gr): one}
 	if gr.Group != "" {
-		return out, nil
+		return out
 	}
-	switch gr.Resource {
-	case "pods":
-		var pod corev1.Pod
-		if err := json.Unmarshal(raw, &pod); err != nil {
-			return nil, fmt.Errorf("decoding pod: %w", err)
-		}
-		return Add(out, PodUsage(&pod)), nil
-	case "services":
-		var svc corev1.Service
-		if err := json.Unmarshal(raw, &svc); err != nil {
-			return nil, fmt.Errorf("decoding service: %w", err)
-		}
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		return Add(out, PodUsage(o))
+	case *corev1.Service:
 		out[corev1.ResourceServices] = one
-		ports := *resource.NewQuantity(int64(len(svc.Spec.Ports)), resource.DecimalSI)
-		switch svc.Spec.Type {
+		ports := *resource.NewQuantity(int64(len(o.Spec.Ports)), resource.DecimalSI)
+		switch o.Spec.Type {
 		case corev1.ServiceTypeLoadBalancer:
 			out[corev1.ResourceServicesLoadBalancers] = one
 			// A load balancer takes a node port per port, unless their
 			// allocation is off: then only the ports that ask for one.
-			if a := svc.Spec.AllocateLoadBalancerNodePorts; a != nil && !*a {
+			if a := o.Spec.AllocateLoadBalancerNodePorts; a != nil && !*a {
 				n := 0
-				for _, p := range svc.Spec.Ports {
+				for _, p := range o.Spec.Ports {
 					if p.NodePort != 0 {
 						n++
 					}
@@ -164,22 +183,22 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 		case corev1.ServiceTypeNodePort:
 			out[corev1.ResourceServicesNodePorts] = ports
 		}
-	case "persistentvolumeclaims":
-		var pvc corev1.PersistentVolumeClaim
-		if err := json.Unmarshal(raw, &pvc); err != nil {
-			return nil, fmt.Errorf("decoding persistent volume claim: %w", err)
-		}
+		return out
+	case *corev1.PersistentVolumeClaim:
 		out[corev1.ResourcePersistentVolumeClaims] = one
 		// As the evaluator: the request in whole bytes, or what was
 		// allocated if that is more (a failed expansion rolled back still
 		// holds it).
-		if q, ok := pvc.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
-			if a, ok := pvc.Status.AllocatedResources[corev1.ResourceStorage]; ok && a.Cmp(q) > 0 {
+		if q, ok := o.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
+			if a, ok := o.Status.AllocatedResources[corev1.ResourceStorage]; ok && a.Cmp(q) > 0 {
 				q = a
 			}
 			q.RoundUp(0)
 			out[corev1.ResourceRequestsStorage] = q
 		}
+		return out
+	}
+	switch gr.Resource {
 	case "configmaps":
 		out[corev1.ResourceConfigMaps] = one
 	case "secrets":
@@ -187,7 +206,7 @@ func ObjectUsage(gr schema.GroupResource, raw []byte) (corev1.ResourceList, erro
 	case "replicationcontrollers":
 		out[corev1.ResourceReplicationControllers] = one
 	}
-	return out, nil
+	return out
 }
 
 // PodUsage returns the pod's quota usage besides its count: pods, and
